@@ -1,0 +1,12 @@
+
+/* placeholder: replaced by the real implementation */
+
+#include "ngx_http_proxies.h"
+
+ngx_int_t
+ngx_http_proxies_load(ngx_conf_t *cf, ngx_str_t *file,
+    ngx_array_t *models)
+{
+    return NGX_ERROR;
+}
+
