@@ -40,7 +40,7 @@ $(BUILD)/nginx/objs/Makefile: config
 	    || { tail -20 configure.log; exit 1; }
 
 $(MODULE): $(BUILD)/nginx/objs/Makefile $(SRCS)
-	$(MAKE) -s -C $(BUILD)/nginx -f objs/Makefile modules
+	flock $(BUILD)/.lock $(MAKE) -s -C $(BUILD)/nginx -f objs/Makefile modules
 	cp $(BUILD)/nginx/objs/$(MODULE) $@
 
 clean:

@@ -406,7 +406,7 @@ ngx_int_t ngx_http_proxies_setting_expand(ngx_http_proxies_cc_t *cc,
 ngx_int_t ngx_http_proxies_uri_compile(ngx_http_proxies_cc_t *cc,
     ngx_str_t *src, ngx_http_proxies_uri_t *uri);
 ngx_int_t ngx_http_proxies_uri_build(ngx_http_proxies_eval_t *ev,
-    ngx_http_proxies_proxy_t *proxy, ngx_str_t *path_and_query);
+    ngx_http_proxies_proxy_t *proxy, ngx_str_t *path, ngx_str_t *args);
 
 /* compile.c: model -> compiled proxies -> table */
 ngx_http_proxies_table_t *ngx_http_proxies_compile(ngx_conf_t *cf,
@@ -432,7 +432,12 @@ ngx_int_t ngx_http_proxies_upstream_action(ngx_http_request_t *r,
 ngx_int_t ngx_http_proxies_local_action(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
 
-/* response.c: status, reason, headers and body of responseOverrides */
+/*
+ * response.c: status, reason, headers and body of responseOverrides.
+ * Every action pushes its proxy onto ctx->pending; the filter module
+ * applies the pending overrides, innermost hop first, to whatever
+ * response comes back (static, upstream, local, function).
+ */
 ngx_int_t ngx_http_proxies_response_apply(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx, ngx_http_proxies_pending_t *p);
 

@@ -12,7 +12,7 @@ ngx_http_proxies_uri_compile(ngx_http_proxies_cc_t *cc,
 
 ngx_int_t
 ngx_http_proxies_uri_build(ngx_http_proxies_eval_t *ev,
-    ngx_http_proxies_proxy_t *proxy, ngx_str_t *path_and_query)
+    ngx_http_proxies_proxy_t *proxy, ngx_str_t *path, ngx_str_t *args)
 {
     return NGX_ERROR;
 }
