@@ -271,6 +271,8 @@ typedef struct {
     ngx_http_proxies_proxy_t     *proxies;    /* enabled ones, file order */
     ngx_uint_t                    nproxies;
     ngx_uint_t                    ndisabled;
+    ngx_flag_t                    decode_slashes;
+    ngx_flag_t                    local_call;
     ngx_http_proxies_node_t      *root;       /* built by table.c */
     size_t                        mem;        /* bytes used, for reports */
 } ngx_http_proxies_table_t;
@@ -312,6 +314,8 @@ typedef struct {
 
 
 struct ngx_http_proxies_ctx_s {
+    ngx_http_request_t           *request;      /* owner: subrequests share
+                                                   the pool, not the ctx */
     ngx_http_proxies_match_t      match;
     ngx_http_proxies_eval_t       eval;
     ngx_str_t                     backend_url;  /* $proxies_backend_uri */
@@ -412,6 +416,10 @@ ngx_int_t ngx_http_proxies_uri_build(ngx_http_proxies_eval_t *ev,
 ngx_http_proxies_table_t *ngx_http_proxies_compile(ngx_conf_t *cf,
     ngx_str_t *file, ngx_array_t *models);
 
+/* compile.c: NGX_OK when s is an RFC 7230 token */
+ngx_int_t ngx_http_proxies_is_token(ngx_str_t *s);
+ngx_uint_t ngx_http_proxies_method_mask(ngx_str_t *name);
+
 /* table.c: the trie */
 ngx_int_t ngx_http_proxies_table_build(ngx_http_proxies_cc_t *cc,
     ngx_http_proxies_table_t *table);
@@ -424,11 +432,20 @@ ngx_int_t ngx_http_proxies_match(ngx_http_proxies_table_t *table,
 ngx_int_t ngx_http_proxies_handler(ngx_http_request_t *r);
 ngx_http_proxies_ctx_t *ngx_http_proxies_get_ctx(ngx_http_request_t *r);
 
+/* request.c: requestOverrides (method, headers), hop-by-hop removal and
+ * forwarding headers, applied to r before an upstream or local call */
+ngx_int_t ngx_http_proxies_request_apply(ngx_http_request_t *r,
+    ngx_http_proxies_ctx_t *ctx);
+ngx_int_t ngx_http_proxies_push_pending(ngx_http_request_t *r,
+    ngx_http_proxies_ctx_t *ctx);
+
 /* actions */
 ngx_int_t ngx_http_proxies_static_action(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
 ngx_int_t ngx_http_proxies_upstream_action(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
+ngx_int_t ngx_http_proxies_backend_request(ngx_http_request_t *r,
+    ngx_http_proxies_ctx_t *ctx, ngx_str_t *path, ngx_str_t *args);
 ngx_int_t ngx_http_proxies_local_action(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
 
