@@ -2,12 +2,16 @@
 SHELL        := /bin/bash
 
 NGINX_SRC    ?= /usr/share/nginx/src
+NGINX        ?= /usr/sbin/nginx
 BUILD        ?= build
 SANITIZE     ?=
 MODULE       := ngx_http_proxies_module.so
+OUT          ?= $(MODULE)
 CC_OPT       := -g -O2 -fPIC -Wall -Wextra -Werror -Wno-unused-parameter
 DEBS         := nginx nginx-dev libpcre2-dev libjansson-dev libhiredis-dev \
-                redis-server wrk perl
+                redis-server wrk perl curl
+PROVE_JOBS   ?= 2
+TESTS        ?= t/
 ifneq ($(SANITIZE),)
 CC_OPT       += -fsanitize=address,undefined -fno-omit-frame-pointer
 LD_OPT       := -fsanitize=address,undefined
@@ -15,9 +19,19 @@ endif
 
 SRCS := $(wildcard src/*.c src/*.h include/*.h) config
 
-.PHONY: all deps demo test test-asan clean
+# a build tree configured for another checkout is configured again
+ROOT_STAMP   := $(BUILD)/.root-$(shell echo '$(CURDIR)' | md5sum | cut -c1-12)
 
-all: $(MODULE)
+# the environment of the test suite: which nginx, which module build
+TEST_ENV     := TEST_NGINX_BINARY=$(NGINX) PROXIES_MODULE=$(CURDIR)/$(OUT)
+
+DEMO_RUN     := demo/run
+DEMO_PROXIES ?= $(firstword $(wildcard proxies/example.json) \
+                            demo/proxies.json)
+
+.PHONY: all deps demo demo-stop test test-asan test-run clean
+
+all: $(OUT)
 
 deps:
 	@missing=""; for p in $(DEBS); do \
@@ -29,7 +43,10 @@ deps:
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	        $$missing >/dev/null; fi
 
-$(BUILD)/nginx/objs/Makefile: config
+$(ROOT_STAMP):
+	@mkdir -p $(BUILD) && rm -f $(BUILD)/.root-* && touch $@
+
+$(BUILD)/nginx/objs/Makefile: config $(ROOT_STAMP)
 	@test -d $(NGINX_SRC) || $(MAKE) deps
 	rm -rf $(BUILD)/nginx && mkdir -p $(BUILD) && \
 	    cp -r $(NGINX_SRC) $(BUILD)/nginx
@@ -39,9 +56,49 @@ $(BUILD)/nginx/objs/Makefile: config
 	        --add-dynamic-module=$(CURDIR) >configure.log 2>&1 \
 	    || { tail -20 configure.log; exit 1; }
 
-$(MODULE): $(BUILD)/nginx/objs/Makefile $(SRCS)
+$(OUT): $(BUILD)/nginx/objs/Makefile $(SRCS)
 	flock $(BUILD)/.lock $(MAKE) -s -C $(BUILD)/nginx -f objs/Makefile modules
 	cp $(BUILD)/nginx/objs/$(MODULE) $@
 
+# the whole suite against Debian's nginx and the module built here
+test: deps $(OUT)
+	$(MAKE) test-run
+
+# The same suite with the module built with ASan and UBSan.  nginx itself
+# is not instrumented, so the ASan runtime is preloaded into it (only into
+# nginx: the harness sets LD_PRELOAD from PROXIES_PRELOAD).  Leak checks are
+# off because nginx frees its pools by exiting; see docs/testing.md.
+test-asan: deps
+	$(MAKE) BUILD=build-asan SANITIZE=1 OUT=build-asan/$(MODULE) \
+	    build-asan/$(MODULE)
+	PROXIES_PRELOAD=$$(gcc -print-file-name=libasan.so) \
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
+	UBSAN_OPTIONS=print_stacktrace=1 \
+	$(MAKE) OUT=build-asan/$(MODULE) test-run
+
+test-run:
+	$(TEST_ENV) prove -j$(PROVE_JOBS) -r $(TESTS)
+
+# nginx on 127.0.0.1:8080 serving $(DEMO_PROXIES), in front of a stand-in
+# monolith served by the same nginx on 127.0.0.1:8081
+demo: deps $(OUT)
+	@mkdir -p $(DEMO_RUN)/logs $(DEMO_RUN)/tmp
+	@sed -e 's|@ROOT@|$(CURDIR)|g' -e 's|@RUN@|$(CURDIR)/$(DEMO_RUN)|g' \
+	    -e 's|@MODULE@|$(CURDIR)/$(OUT)|g' \
+	    -e 's|@PROXIES@|$(CURDIR)/$(DEMO_PROXIES)|g' \
+	    demo/nginx.conf.in >$(DEMO_RUN)/nginx.conf
+	@$(NGINX) -q -t -p $(DEMO_RUN)/ -c nginx.conf
+	@if [ -s $(DEMO_RUN)/nginx.pid ] && \
+	    kill -0 $$(cat $(DEMO_RUN)/nginx.pid) 2>/dev/null; then \
+	    kill -HUP $$(cat $(DEMO_RUN)/nginx.pid); echo "demo reloaded"; \
+	else \
+	    $(NGINX) -p $(DEMO_RUN)/ -c nginx.conf; echo "demo started"; fi
+	@demo/try
+
+demo-stop:
+	@if [ -s $(DEMO_RUN)/nginx.pid ]; then \
+	    kill -QUIT $$(cat $(DEMO_RUN)/nginx.pid) && echo "demo stopped"; \
+	else echo "demo is not running"; fi
+
 clean:
-	rm -rf build build-asan $(MODULE) t/servroot*
+	rm -rf build build-asan $(MODULE) t/servroot* $(DEMO_RUN)

@@ -6,6 +6,7 @@ use warnings;
 
 use lib 't/lib';
 use ProxiesTest;
+use File::Temp qw(tempdir);
 use Test::More;
 
 
@@ -66,8 +67,8 @@ is(scalar error_log_problems('x [emerg] y', 1), 0,
 
 # a failing block must fail its test file: each check is shown to fire
 
-my $dir = "t/servroot-harness-self";
-mkdir $dir;
+# the scratch test files live outside t/, so "prove -r t/" never sees them
+my $dir = tempdir(CLEANUP => 1);
 
 my %fail = (
     status => "--- error_code: 404\n",
@@ -80,11 +81,11 @@ my %fail = (
 
 for my $what (sort keys %fail) {
     my $t = "$dir/harness_self_$what.t";
-    write_file($t, "use lib 't/lib'; use ProxiesTest; run_tests();\n"
+    write_file($t, "use ProxiesTest; run_tests();\n"
         . "__DATA__\n=== TEST 1: must fail\n--- no_module\n"
         . "--- config\nlocation / { proxy_pass http://\$BACKEND; }\n"
         . $fail{$what});
-    my $out = `$^X $t 2>&1`;
+    my $out = `$^X -I$ProxiesTest::ROOT/t/lib $t 2>&1`;
     isnt($?, 0, "a wrong $what fails the test") or diag($out);
 }
 
