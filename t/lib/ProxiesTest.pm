@@ -911,7 +911,7 @@ sub check_log_sections {
 
 sub log_diag {
     my ($log) = @_;
-    my @l = grep { !/\[debug\]/ } split /\n/, $log;
+    my @l = grep { !/\[debug\]/ } split /\n/, $log // '';
     diag(join "\n", @l > 30 ? @l[-30 .. -1] : @l);
 }
 
