@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# ngx_proxies benchmark: the module against plain nginx, same machine, same
+# run.  One nginx worker is pinned to CPU 0, wrk (and the backend, in
+# upstream mode) to CPU 1.  Every wrk run is bounded by BENCH_DURATION.
+#
+#   bench/run.sh                      all modes, N = 10 1000 10000
+#   BENCH_NS="10" BENCH_MODES=static bench/run.sh
+#
+# Prints one line per run and writes bench/results/latest.tsv.
+
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+duration=${BENCH_DURATION:-5}
+warmup=${BENCH_WARMUP:-1}
+conns=${BENCH_CONNECTIONS:-32}
+ns=${BENCH_NS:-"10 1000 10000"}
+modes=${BENCH_MODES:-"static upstream function"}
+nginx=${NGINX:-/usr/sbin/nginx}
+module=${PROXIES_MODULE:-$root/ngx_http_proxies_module.so}
+gw_port=${BENCH_PORT:-18480}
+be_port=$((gw_port + 1))
+work=$root/bench/results/work
+out=$root/bench/results/latest.tsv
+
+mkdir -p "$work"
+: > "$out.tmp"
+
+gw_pid=
+be_pid=
+
+stop() {
+    local pidfile=$1
+    if [ -s "$pidfile" ]; then
+        local pid
+        pid=$(cat "$pidfile")
+        kill -QUIT "$pid" 2>/dev/null || true
+        for _ in $(seq 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        rm -f "$pidfile"
+    fi
+}
+
+cleanup() {
+    stop "$work/gw/nginx.pid"
+    stop "$work/be/nginx.pid"
+}
+trap cleanup EXIT
+
+wait_port() {
+    for _ in $(seq 100); do
+        (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
+        sleep 0.05
+    done
+    echo "port $1 did not open" >&2
+    return 1
+}
+
+# nginx.conf around a server body; $1 dir, $2 port, $3 cpu, $4 http,
+# $5 server, $6 "module" to load the module (the peers run without it)
+write_conf() {
+    local dir=$1 port=$2 cpu=$3 http=$4 server=$5 load=
+    mkdir -p "$dir/tmp"
+    [ "${6:-}" = module ] && load="load_module $module;"
+    cat > "$dir/nginx.conf" <<EOF
+$load
+worker_processes 1;
+worker_cpu_affinity $cpu;
+error_log $dir/error.log warn;
+pid $dir/nginx.pid;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $dir/tmp;
+    proxy_temp_path $dir/tmp;
+    keepalive_requests 1000000;
+    $http
+    server {
+        listen 127.0.0.1:$port backlog=4096;
+        $server
+    }
+}
+EOF
+}
+
+start() {
+    local dir=$1 port=$2
+    "$nginx" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log"
+    wait_port "$port"
+}
+
+worker_pid() {
+    pgrep -P "$(cat "$1/nginx.pid")" | head -1
+}
+
+cpu_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# routes hit across the whole table, the last ones too, plus misses
+write_paths() {
+    local n=$1 file=$2
+    perl -e '
+        my ($n) = @ARGV; my @p;
+        for my $k (0 .. 63) {
+            my $i = int($k * ($n - 1) / 63);
+            push @p, "/svc$i/items/$k";
+        }
+        push @p, "/svc" . ($n - 1) . "/items/last";
+        push @p, "/nothing/here/$_" for 1 .. 8;
+        print "$_\n" for @p;
+    ' "$n" > "$file"
+}
+
+write_lua() {
+    cat > "$work/mix.lua" <<EOF
+local paths = {}
+for line in io.lines("$1") do paths[#paths + 1] = line end
+local i = 0
+request = function()
+    i = i % #paths + 1
+    return wrk.format("GET", paths[i])
+end
+EOF
+}
+
+# proxies.json: N templated routes and a catch-all, for one mode
+write_proxies() {
+    local n=$1 mode=$2 file=$3
+    perl -e '
+        my ($n, $mode) = @ARGV;
+        my $action = {
+            static   => q{"responseOverrides": {"response.body": "item {id}"}},
+            upstream => q{"backendUri": "http://backend/items/{id}"},
+            function => q{"backendUri": "function:bench_hello"},
+        }->{$mode};
+        print qq({"proxies": {\n);
+        for my $i (0 .. $n - 1) {
+            print qq("svc$i": {"matchCondition": {"route": "/svc$i/items/{id}",
+                     "methods": ["GET"]}, $action},\n);
+        }
+        print qq("rest": {"matchCondition": {"route": "/{*rest}"},
+                 "responseOverrides": {"response.body": "miss"}}\n}}\n);
+    ' "$n" "$mode" > "$file"
+}
+
+# regex locations doing the same job as the table
+write_regex() {
+    local n=$1 mode=$2 file=$3
+    perl -e '
+        my ($n, $mode) = @ARGV;
+        for my $i (0 .. $n - 1) {
+            if ($mode eq "upstream") {
+                print qq(location ~ ^/svc$i/items/([^/]+)\$ ),
+                      qq({ proxy_pass http://backend/items/\$1; }\n);
+            } else {
+                print qq(location ~ ^/svc$i/items/([^/]+)\$ ),
+                      qq({ return 200 "item \$1"; }\n);
+            }
+        }
+        print qq(location / { return 200 "miss"; }\n);
+    ' "$n" "$mode" > "$file"
+}
+
+# run wrk against the gateway; prints "rps p50 p99 cpu_us_per_req"
+measure() {
+    local pid before after res rps reqs p50 p99
+    pid=$(worker_pid "$work/gw")
+    taskset -c 1 wrk -t1 -c"$conns" -d"${warmup}s" -s "$work/mix.lua" \
+        "http://127.0.0.1:$gw_port" > /dev/null
+    before=$(cpu_ticks "$pid")
+    res=$(taskset -c 1 wrk -t1 -c"$conns" -d"${duration}s" --latency \
+          -s "$work/mix.lua" "http://127.0.0.1:$gw_port")
+    after=$(cpu_ticks "$pid")
+    rps=$(awk '/^Requests\/sec/ { print $2 }' <<< "$res")
+    reqs=$(awk '/requests in/ { print $1 }' <<< "$res")
+    p50=$(awk '$1 == "50%" { print $2 }' <<< "$res")
+    p99=$(awk '$1 == "99%" { print $2 }' <<< "$res")
+    if grep -q "Non-2xx" <<< "$res"; then
+        echo "warning: non-2xx responses: $(grep Non-2xx <<< "$res")" >&2
+    fi
+    local hz
+    hz=$(getconf CLK_TCK)
+    awk -v rps="$rps" -v p50="$p50" -v p99="$p99" -v t="$((after - before))" \
+        -v hz="$hz" -v reqs="$reqs" \
+        'BEGIN { printf "%s %s %s %.2f\n", rps, p50, p99, t / hz * 1e6 / reqs }'
+}
+
+run_case() {
+    local mode=$1 n=$2 variant=$3 http=$4 server=$5 floor=$6 floor_cpu=$7
+    local load=
+    [ "$variant" = proxies ] && load=module
+    write_conf "$work/gw" "$gw_port" 01 "$http" "$server" "$load"
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$nginx" -t -q -p "$work/gw" -c "$work/gw/nginx.conf" -e "$work/gw/error.log"
+    t1=$(date +%s.%N)
+    start "$work/gw" "$gw_port"
+    read -r rps p50 p99 cpu < <(measure)
+    stop "$work/gw/nginx.pid"
+    local ratio=1 cpu_ratio=1
+    if [ -n "$floor" ]; then
+        ratio=$(awk -v a="$rps" -v b="$floor" 'BEGIN { printf "%.3f", a / b }')
+        cpu_ratio=$(awk -v a="$cpu" -v b="$floor_cpu" \
+                    'BEGIN { printf "%.3f", a / b }')
+    fi
+    local t_test
+    t_test=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+    printf '%-9s %6s %-18s %10s %9s %9s %9s %7s %7s %7s\n' \
+        "$mode" "$n" "$variant" "$rps" "$p50" "$p99" "$cpu" "$ratio" \
+        "$cpu_ratio" "$t_test"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$n" "$variant" \
+        "$rps" "$p50" "$p99" "$cpu" "$ratio" "$cpu_ratio" "$t_test" \
+        >> "$out.tmp"
+    LAST_RPS=$rps
+    LAST_CPU=$cpu
+}
+
+# a local backend for upstream mode, pinned with wrk
+write_conf "$work/be" "$be_port" 10 "" 'location / { return 200 "backend"; }'
+start "$work/be" "$be_port"
+
+upstream_block="upstream backend { server 127.0.0.1:$be_port; keepalive 64; }"
+keepalive="proxy_http_version 1.1; proxy_set_header Connection \"\";"
+functions=
+if [ -f "$root/functions/bench_hello.so" ]; then
+    functions="proxies_functions $root/functions/bench_hello.so;"
+fi
+
+printf '%-9s %6s %-18s %10s %9s %9s %9s %7s %7s %7s\n' mode N variant \
+    req/s p50 p99 cpu_us/req ratio cpu_x nginx-t
+for n in $ns; do
+    write_paths "$n" "$work/paths.txt"
+    write_lua "$work/paths.txt"
+    for mode in $modes; do
+        if [ "$mode" = function ] && [ -z "$functions" ]; then
+            echo "function mode skipped: functions/bench_hello.so not built" >&2
+            continue
+        fi
+        run_case "$mode" "$n" "floor" "" \
+            'location / { return 200 "item"; }' "" ""
+        floor=$LAST_RPS floor_cpu=$LAST_CPU
+        write_proxies "$n" "$mode" "$work/proxies.json"
+        run_case "$mode" "$n" "proxies" "$upstream_block $functions" \
+            "location / { proxies $work/proxies.json; $keepalive }" \
+            "$floor" "$floor_cpu"
+        write_regex "$n" "$mode" "$work/regex.conf"
+        run_case "$mode" "$n" "regex-locations" "$upstream_block" \
+            "$keepalive include $work/regex.conf;" "$floor" "$floor_cpu"
+        if [ "$mode" = upstream ]; then
+            run_case "$mode" "$n" "proxy_pass" "$upstream_block" \
+                "location / { proxy_pass http://backend; $keepalive }" \
+                "$floor" "$floor_cpu"
+        fi
+    done
+done
+
+mv "$out.tmp" "$out"
+echo "results: $out"
