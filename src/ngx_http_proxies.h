@@ -405,6 +405,20 @@ ngx_int_t ngx_http_proxies_tpl_eval(ngx_http_proxies_eval_t *ev,
     ngx_http_proxies_tpl_t *tpl, ngx_str_t *out);
 ngx_int_t ngx_http_proxies_setting_expand(ngx_http_proxies_cc_t *cc,
     ngx_str_t *src, ngx_str_t *dst);
+/* a JSON body (model json pieces): string contents templated, ESC_JSON */
+ngx_int_t ngx_http_proxies_tpl_compile_json(ngx_http_proxies_cc_t *cc,
+    ngx_array_t *pieces, ngx_uint_t where, ngx_http_proxies_tpl_t *tpl);
+/* NGX_OK, NGX_DECLINED (undefined), NGX_ERROR */
+ngx_int_t ngx_http_proxies_setting_lookup(ngx_http_proxies_cc_t *cc,
+    ngx_str_t *name, ngx_str_t *value);
+/* every parameter "name" (form-decoded, any case), joined with "," */
+ngx_int_t ngx_http_proxies_arg_get(ngx_pool_t *pool, ngx_str_t *args,
+    ngx_str_t *name, ngx_str_t *value);
+ngx_uint_t ngx_http_proxies_arg_name_eq(u_char *p, size_t len,
+    ngx_str_t *name);
+/* encode for an ESC_* destination; dst NULL: only the length */
+size_t ngx_http_proxies_escape(u_char *dst, u_char *src, size_t size,
+    ngx_uint_t escape, ngx_flag_t decode_slashes);
 
 /* uri.c: backendUri at compile time, and the URL to call at run time */
 ngx_int_t ngx_http_proxies_uri_compile(ngx_http_proxies_cc_t *cc,
