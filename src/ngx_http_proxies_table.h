@@ -1,0 +1,104 @@
+
+/*
+ * ngx_proxies: the route table (trie), private to route.c, table.c and
+ * match.c.
+ *
+ * Every edge consumes exactly one path segment, so a node sits at a fixed
+ * depth and the matcher visits each node at most once per request.
+ */
+
+#ifndef _NGX_HTTP_PROXIES_TABLE_H_INCLUDED_
+#define _NGX_HTTP_PROXIES_TABLE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+#include "ngx_http_proxies.h"
+
+
+/* more literal children than this are looked up through an ngx_hash_t */
+#define NGX_HTTP_PROXIES_LINEAR_MAX      8
+
+/* longer literal keys stay in the linear list: hash buckets stay small */
+#define NGX_HTTP_PROXIES_HASH_KEY_MAX    255
+
+/* decoded segments up to this size are matched against complex segments
+   in a stack buffer */
+#define NGX_HTTP_PROXIES_DECODE_BUF      512
+
+
+typedef struct {
+    ngx_str_t                     key;        /* decoded, lower case */
+    ngx_http_proxies_node_t      *node;
+} ngx_http_proxies_ledge_t;
+
+
+/* complex segments of the same shape share an edge */
+typedef struct {
+    ngx_http_proxies_segment_t   *seg;        /* of the first route */
+    ngx_http_proxies_node_t      *node;
+} ngx_http_proxies_cedge_t;
+
+
+struct ngx_http_proxies_node_s {
+    ngx_hash_t                   *hash;       /* many literal children */
+    ngx_http_proxies_ledge_t     *literals;   /* the others */
+    ngx_uint_t                    nliterals;
+    ngx_http_proxies_cedge_t     *complex;
+    ngx_uint_t                    ncomplex;
+    ngx_http_proxies_node_t      *param;
+    ngx_http_proxies_node_t      *catchall;   /* has terminals only */
+    ngx_http_proxies_proxy_t    **terminals;  /* explicit methods first,
+                                                 then file order */
+    ngx_uint_t                    nterminals;
+};
+
+
+static ngx_inline ngx_int_t
+ngx_http_proxies_hexval(u_char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+
+    c |= 0x20;
+
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+
+    return -1;
+}
+
+
+/*
+ * One percent-escape at p: the decoded byte, or -1 when p does not start a
+ * valid "%XX".  An invalid escape is kept as a literal '%', both in routes
+ * and in request paths, so the two always agree.
+ */
+static ngx_inline ngx_int_t
+ngx_http_proxies_unhex(u_char *p, u_char *end)
+{
+    ngx_int_t  hi, lo;
+
+    if (end - p < 3 || p[0] != '%') {
+        return -1;
+    }
+
+    hi = ngx_http_proxies_hexval(p[1]);
+    lo = ngx_http_proxies_hexval(p[2]);
+
+    if (hi < 0 || lo < 0) {
+        return -1;
+    }
+
+    return hi * 16 + lo;
+}
+
+
+/* decodes src into dst (at least len bytes); returns the decoded length */
+size_t ngx_http_proxies_decode(u_char *dst, u_char *src, size_t len);
+
+
+#endif /* _NGX_HTTP_PROXIES_TABLE_H_INCLUDED_ */
