@@ -6,6 +6,7 @@ use warnings;
 
 use lib 't/lib';
 use ProxiesTest;
+use File::Path qw(remove_tree);
 use File::Temp qw(tempdir);
 use Test::More;
 
@@ -87,6 +88,7 @@ for my $what (sort keys %fail) {
         . $fail{$what});
     my $out = `$^X -I$ProxiesTest::ROOT/t/lib $t 2>&1`;
     isnt($?, 0, "a wrong $what fails the test") or diag($out);
+    remove_tree("$ProxiesTest::ROOT/t/servroot-harness_self_$what-1");
 }
 
 run_tests();

@@ -307,7 +307,12 @@ sub start_nginx {
 
     my ($rc, $out) = run_cmd($o{env}, $NGINX, '-p', "$servroot/",
                              '-c', "$servroot/conf/nginx.conf");
-    die "nginx failed to start ($rc):\n$out" if $rc;
+    if ($rc) {
+        my @log = grep { !/\[debug\]/ }
+                  split /\n/, read_file("$servroot/logs/error.log") // '';
+        die "nginx failed to start ($rc):\n$out"
+            . join("\n", @log > 20 ? @log[-20 .. -1] : @log) . "\n";
+    }
 
     my $until = time + $TIMEOUT;
     sleep 0.01 until nginx_pid() || time > $until;
@@ -936,12 +941,15 @@ sub run_tests {
             next;
         }
 
-        subtest $title => sub {
+        my $ok = subtest $title => sub {
             $tb->todo_start($b->{todo}) if defined $b->{todo};
             eval { run_block($b, "$file-$b->{n}"); 1 }
                 or fail("harness: $@");
             $tb->todo_end if defined $b->{todo};
         };
+
+        # keep the servroot of a failed block for a post-mortem
+        remove_tree($servroot) if $ok && !$ENV{TEST_NGINX_KEEP};
     }
 
     stop_backend();
