@@ -42,6 +42,7 @@ typedef struct {
     ngx_http_proxies_model_t     *model;      /* the proxy being read */
     ngx_array_t                  *models;
     ngx_array_t                   normalized; /* ngx_str_t, per model */
+    ngx_array_t                   spellings;  /* ngx_str_t, warned keys */
     u_char                        path[NGX_HTTP_PROXIES_PATH_LEN];
     size_t                        plen;
 } ngx_http_proxies_vctx_t;
@@ -84,6 +85,8 @@ typedef struct {
 
 static ngx_int_t ngx_http_proxies_vobject(ngx_http_proxies_vctx_t *vc,
     json_t *obj, ngx_http_proxies_vmember_t *members);
+static ngx_int_t ngx_http_proxies_vcase_warn(ngx_http_proxies_vctx_t *vc,
+    const char *key, size_t len, ngx_http_proxies_vmember_t *m);
 static ngx_http_proxies_vmember_t *ngx_http_proxies_vfind(
     ngx_http_proxies_vmember_t *members, const char *key, size_t len);
 static ngx_int_t ngx_http_proxies_vunknown(ngx_http_proxies_vctx_t *vc,
@@ -107,6 +110,8 @@ static ngx_int_t ngx_http_proxies_v_route(ngx_http_proxies_vctx_t *vc,
     json_t *value);
 static ngx_int_t ngx_http_proxies_v_methods(ngx_http_proxies_vctx_t *vc,
     json_t *value);
+static void ngx_http_proxies_v_split_warn(ngx_http_proxies_vctx_t *vc,
+    ngx_str_t *item, ngx_uint_t first);
 static ngx_int_t ngx_http_proxies_v_method(ngx_http_proxies_vctx_t *vc,
     ngx_str_t *item, u_char *start, u_char *end);
 static ngx_int_t ngx_http_proxies_v_backend(ngx_http_proxies_vctx_t *vc,
@@ -357,7 +362,9 @@ ngx_http_proxies_model_build(ngx_conf_t *cf, ngx_str_t *file, void *root,
     vc->models = models;
 
     if (ngx_array_init(&vc->normalized, cf->temp_pool, 16, sizeof(ngx_str_t))
-        != NGX_OK)
+        != NGX_OK
+        || ngx_array_init(&vc->spellings, cf->temp_pool, 4, sizeof(ngx_str_t))
+           != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -413,11 +420,10 @@ ngx_http_proxies_vobject(ngx_http_proxies_vctx_t *vc, json_t *obj,
 
         seen[i] = key;
 
-        if (ngx_strcmp(key, m->name.data) != 0) {
-            ngx_http_proxies_cc_warn(&vc->cc,
-                "key \"%s\" is read as \"%V\" (Azure matched keys "
-                "case-insensitively); please write \"%V\"",
-                key, &m->name, &m->name);
+        if (ngx_strcmp(key, m->name.data) != 0
+            && ngx_http_proxies_vcase_warn(vc, key, len, m) != NGX_OK)
+        {
+            return NGX_ERROR;
         }
 
         if (ngx_http_proxies_vtype(vc, value, m->types) != NGX_OK) {
@@ -444,6 +450,39 @@ ngx_http_proxies_vobject(ngx_http_proxies_vctx_t *vc, json_t *obj,
                                          "required key \"%V\" is missing",
                                          &members[n].name);
     }
+
+    return NGX_OK;
+}
+
+
+/* once per spelling: a file written in PascalCase would repeat it */
+static ngx_int_t
+ngx_http_proxies_vcase_warn(ngx_http_proxies_vctx_t *vc, const char *key,
+    size_t len, ngx_http_proxies_vmember_t *m)
+{
+    ngx_str_t   *s;
+    ngx_uint_t   i;
+
+    s = vc->spellings.elts;
+
+    for (i = 0; i < vc->spellings.nelts; i++) {
+        if (s[i].len == len && ngx_strncmp(s[i].data, key, len) == 0) {
+            return NGX_OK;
+        }
+    }
+
+    s = ngx_array_push(&vc->spellings);
+    if (s == NULL) {
+        return NGX_ERROR;
+    }
+
+    s->data = (u_char *) key;
+    s->len = len;
+
+    ngx_http_proxies_cc_warn(&vc->cc,
+        "key \"%s\" is read as \"%V\" (Azure matched keys "
+        "case-insensitively); please write \"%V\"",
+        key, &m->name, &m->name);
 
     return NGX_OK;
 }
@@ -859,10 +898,11 @@ ngx_http_proxies_v_route(ngx_http_proxies_vctx_t *vc, json_t *value)
 static ngx_int_t
 ngx_http_proxies_v_methods(ngx_http_proxies_vctx_t *vc, json_t *value)
 {
-    u_char     *p, *end, *comma;
-    size_t      i, saved;
-    json_t     *item;
-    ngx_str_t   s;
+    u_char      *p, *end, *comma;
+    size_t       i, saved;
+    json_t      *item;
+    ngx_str_t    s;
+    ngx_uint_t   first;
 
     if (json_array_size(value) == 0) {
         return ngx_http_proxies_cc_error(&vc->cc,
@@ -891,14 +931,7 @@ ngx_http_proxies_v_methods(ngx_http_proxies_vctx_t *vc, json_t *value)
         s.len = json_string_length(item);
         end = s.data + s.len;
 
-        comma = ngx_strlchr(s.data, end, ',');
-
-        if (comma) {
-            ngx_http_proxies_cc_warn(&vc->cc,
-                "\"%V\" names several methods in one string; read as "
-                "separate methods, please write [\"%*s\", ...]",
-                &s, comma - s.data, s.data);
-        }
+        first = vc->model->methods->nelts;
 
         for (p = s.data; ; p = comma + 1) {
             comma = ngx_strlchr(p, end, ',');
@@ -914,10 +947,37 @@ ngx_http_proxies_v_methods(ngx_http_proxies_vctx_t *vc, json_t *value)
             }
         }
 
+        if (vc->model->methods->nelts - first > 1) {
+            ngx_http_proxies_v_split_warn(vc, &s, first);
+        }
+
         ngx_http_proxies_path_pop(vc, saved);
     }
 
     return NGX_OK;
+}
+
+
+/* seen in real files: "methods": ["GET, POST"] */
+static void
+ngx_http_proxies_v_split_warn(ngx_http_proxies_vctx_t *vc, ngx_str_t *item,
+    ngx_uint_t first)
+{
+    u_char      *p, *last, buf[256];
+    ngx_str_t   *m;
+    ngx_uint_t   i;
+
+    m = vc->model->methods->elts;
+    p = buf;
+    last = buf + sizeof(buf);
+
+    for (i = first; i < vc->model->methods->nelts; i++) {
+        p = ngx_slprintf(p, last, "%s\"%V\"", i == first ? "" : ", ", &m[i]);
+    }
+
+    ngx_http_proxies_cc_warn(&vc->cc,
+        "\"%V\" names several methods in one string; read as [%*s], "
+        "please write it so", item, p - buf, buf);
 }
 
 
@@ -1481,6 +1541,10 @@ ngx_http_proxies_v_body(ngx_http_proxies_vctx_t *vc, json_t *value,
     }
 
     ngx_memcpy(ovr->value.data, all.elts, all.nelts);
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, vc->cc.cf->log, 0,
+                   "proxies model: json body %V, %ui pieces",
+                   &ovr->value, js.pieces->nelts);
 
     return NGX_OK;
 }
