@@ -57,7 +57,7 @@ static ngx_int_t ngx_http_proxies_tc_variable(ngx_http_proxies_tc_t *tc,
 static ngx_int_t ngx_http_proxies_tc_param(ngx_http_proxies_tc_t *tc,
     ngx_str_t *name);
 static ngx_int_t ngx_http_proxies_expand(ngx_http_proxies_cc_t *cc,
-    ngx_str_t *src, ngx_str_t *dst, ngx_pool_t *pool);
+    ngx_str_t *src, ngx_str_t *dst, ngx_pool_t *pool, ngx_uint_t warn);
 static ngx_uint_t ngx_http_proxies_identifier(ngx_str_t *name);
 static ngx_int_t ngx_http_proxies_tpl_value(ngx_http_proxies_eval_t *ev,
     ngx_http_proxies_tpart_t *part, ngx_str_t *value, ngx_uint_t *mode);
@@ -367,7 +367,8 @@ ngx_http_proxies_tc_flush(ngx_http_proxies_tc_t *tc)
     tc->run += tc->run_len;
     tc->run_len = 0;
 
-    if (ngx_http_proxies_expand(tc->cc, &text, &expanded, tc->cc->temp_pool)
+    if (ngx_http_proxies_expand(tc->cc, &text, &expanded, tc->cc->temp_pool,
+                                1)
         != NGX_OK)
     {
         return NGX_ERROR;
@@ -669,11 +670,13 @@ ngx_http_proxies_setting_lookup(ngx_http_proxies_cc_t *cc, ngx_str_t *name,
 }
 
 
+/* whole text, for messages and traces: tpl_compile() gives the warnings */
+
 ngx_int_t
 ngx_http_proxies_setting_expand(ngx_http_proxies_cc_t *cc, ngx_str_t *src,
     ngx_str_t *dst)
 {
-    return ngx_http_proxies_expand(cc, src, dst, cc->pool);
+    return ngx_http_proxies_expand(cc, src, dst, cc->pool, 0);
 }
 
 
@@ -685,7 +688,7 @@ ngx_http_proxies_setting_expand(ngx_http_proxies_cc_t *cc, ngx_str_t *src,
 
 static ngx_int_t
 ngx_http_proxies_expand(ngx_http_proxies_cc_t *cc, ngx_str_t *src,
-    ngx_str_t *dst, ngx_pool_t *pool)
+    ngx_str_t *dst, ngx_pool_t *pool, ngx_uint_t warn)
 {
     u_char      *p, *q, *last, *d;
     size_t       len;
@@ -726,7 +729,9 @@ ngx_http_proxies_expand(ngx_http_proxies_cc_t *cc, ngx_str_t *src,
                         continue;
                     }
 
-                    if (pass == 0 && ngx_http_proxies_identifier(&name)) {
+                    if (warn && pass == 0
+                        && ngx_http_proxies_identifier(&name))
+                    {
                         ngx_http_proxies_cc_warn(cc, "app setting \"%V\" is "
                                                  "not defined; \"%%%V%%\" is "
                                                  "kept as written",
