@@ -25,7 +25,13 @@ my %SETTINGS = (
     'Blog.Storage' => 'http://127.0.0.1:8081/blog',
 );
 
-for my $example (sort glob "$ProxiesTest::ROOT/proxies/*.json") {
+my @examples = grep { !/\.schema\.json$/ }
+               sort glob "$ProxiesTest::ROOT/proxies/*.json";
+my $schema = "$ProxiesTest::ROOT/proxies/proxies.schema.json";
+
+ok(@examples, 'there are example files');
+
+for my $example (@examples) {
     (my $name = $example) =~ s{.*/}{};
 
     subtest "example $name passes nginx -t" => sub {
@@ -42,6 +48,37 @@ for my $example (sort glob "$ProxiesTest::ROOT/proxies/*.json") {
         is($rc, 0, "nginx -t accepts $name") or diag($out);
         unlike($out, qr/\[emerg\]/, 'no emerg');
     };
+}
+
+# The schema accepts every example written in strict JSON (real-world.json
+# shows the habits the loader tolerates beyond it: comments, key case).
+my $check = <<'PY';
+import json, sys
+try:
+    import jsonschema
+except ImportError:
+    sys.exit(77)
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft7Validator.check_schema(schema)
+try:
+    doc = json.load(open(sys.argv[2]))
+except ValueError:
+    sys.exit(78)
+errors = [e.message for e in jsonschema.Draft7Validator(schema).iter_errors(doc)]
+print("\n".join(errors))
+sys.exit(1 if errors else 0)
+PY
+
+for my $example (@examples) {
+    (my $name = $example) =~ s{.*/}{};
+    my $out = `python3 -c '$check' '$schema' '$example' 2>&1`;
+    my $rc = $? >> 8;
+
+    SKIP: {
+        skip('python3 jsonschema is not installed', 1) if $rc == 77;
+        skip("$name is not strict JSON", 1) if $rc == 78;
+        is($rc, 0, "the schema accepts $name") or diag($out);
+    }
 }
 
 run_tests();
