@@ -384,7 +384,8 @@ sub reload_nginx {
 # connection.  Every request is appended to the log as
 # "REQ <length>\n" <head> "\r\n\r\n" <decoded body> "\n".
 # Options: response (raw HTTP response text, normalized unless raw is
-# set), delay (seconds before answering), log (path), port.
+# set; $BACKEND and $PORT are replaced), delay (seconds before answering),
+# log (path), port, nginx_port (for $PORT).
 sub start_backend {
     my (%o) = @_;
 
@@ -395,7 +396,11 @@ sub start_backend {
 
     my $port = $listen->sockport;
     my $log = $o{log} || "$servroot/logs/backend-$port.log";
-    my $response = backend_response($o{response}, $o{raw});
+    my $text = defined $o{response}
+               ? expand($o{response}, port => $o{nginx_port},
+                        backend_port => $port)
+               : undef;
+    my $response = backend_response($text, $o{raw});
 
     write_file($log, '');
 
@@ -595,6 +600,9 @@ sub parse_response {
     return { error => 'no complete response header', raw => $data }
         unless defined $rest;
 
+    # interim responses (100 Continue) come before the real one
+    return parse_response($rest, $head_only) if $head =~ m{^HTTP/\S+ 1\d\d};
+
     my ($line, @h) = split /\r?\n/, $head;
     my ($status, $reason) = $line =~ m{^HTTP/\d\.\d (\d{3}) ?(.*)$}
         or return { error => "bad status line: $line", raw => $data };
@@ -760,7 +768,7 @@ sub run_block {
         ($bport, $bpid, $blog) = start_backend(
             response => $b->{backend_response},
             raw => defined $b->{backend_response_raw},
-            delay => $b->{backend_delay});
+            delay => $b->{backend_delay}, nginx_port => $port);
     }
 
     $bport //= $b->{backend_port};
