@@ -7,6 +7,7 @@ use warnings;
 
 use lib 't/lib';
 use ProxiesTest;
+use File::Path qw(remove_tree);
 use POSIX qw(_exit);
 use Test::More;
 use Time::HiRes qw(sleep time);
@@ -58,7 +59,9 @@ my $master = eval { start_nginx($conf, port => $port) };
 if (!ok($master, 'nginx starts')) {
     diag($@);
     stop_backend($bpid);
-    done_testing();
+    remove_tree($dir) if Test::More->builder->is_passing && !$ENV{TEST_NGINX_KEEP};
+
+done_testing();
     exit;
 }
 
@@ -143,5 +146,7 @@ stop_backend($bpid);
 
 # the [emerg] lines above were expected; anything else was not
 check_error_log(read_file("$dir/logs/error.log"), 1);
+
+remove_tree($dir) if Test::More->builder->is_passing && !$ENV{TEST_NGINX_KEEP};
 
 done_testing();
