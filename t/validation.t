@@ -427,7 +427,7 @@ proxies: ".*/proxies\.json": proxy "p", field "matchCondition\.route": .*\{\*\*
                       "backendUri": "www.example.com/a" } } }
 --- must_die
 --- error_log_like
-proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*
+proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*"www\.example\.com/a" is not an absolute URL
 
 === TEST 47: 17.7 backendUri scheme is not http or https
 --- proxies
@@ -435,7 +435,7 @@ proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*
                       "backendUri": "ftp://127.0.0.1/a" } } }
 --- must_die
 --- error_log_like
-proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*(scheme|ftp)
+proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*scheme "ftp" is not supported
 
 === TEST 48: 17.7 a template variable in the backend host
 --- proxies
@@ -443,7 +443,7 @@ proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*(scheme|ftp)
                       "backendUri": "http://{tenant}.example.com/a" } } }
 --- must_die
 --- error_log_like
-proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*
+proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*template variables are not allowed in the .*host
 
 === TEST 49: 17.7 a space in the literal backendUri
 --- proxies
@@ -451,7 +451,7 @@ proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*
                       "backendUri": "http://127.0.0.1/a b" } } }
 --- must_die
 --- error_log_like
-proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*
+proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*"http://127\.0\.0\.1/a b" has a raw space
 
 === TEST 50: 21 a placeholder left in backendUri
 --- proxies
@@ -459,7 +459,7 @@ proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*
                       "backendUri": "<YOUR_STORAGE_URL>/{path}" } } }
 --- must_die
 --- error_log_like
-proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*YOUR_STORAGE_URL
+proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*<YOUR_STORAGE_URL>.*placeholder
 
 === TEST 51: 21 a placeholder host after the scheme
 --- proxies
@@ -467,7 +467,7 @@ proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*YOUR_STORAGE_URL
                       "backendUri": "https://<YOUR_FUNCTION_APP>.azurewebsites.net/{path}" } } }
 --- must_die
 --- error_log_like
-proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*YOUR_FUNCTION_APP
+proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*<YOUR_FUNCTION_APP>.*placeholder
 
 === TEST 52: 21 an undefined setting that should have been the host
 --- proxies
@@ -475,7 +475,7 @@ proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*YOUR_FUNCTION_APP
                       "backendUri": "%UNDEFINED_HOST%/{path}" } } }
 --- must_die
 --- error_log_like
-proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*UNDEFINED_HOST
+proxies: ".*/proxies\.json": proxy "p", field "backendUri": .*not an absolute URL.*app setting "UNDEFINED_HOST" is not defined
 
 === TEST 53: 17.8 requestOverrides is not an object
 --- proxies
