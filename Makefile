@@ -26,7 +26,7 @@ ROOT_STAMP   := $(BUILD)/.root-$(shell echo '$(CURDIR)' | md5sum | cut -c1-12)
 TEST_ENV     := TEST_NGINX_BINARY=$(NGINX) PROXIES_MODULE=$(CURDIR)/$(OUT)
 
 DEMO_RUN     := demo/run
-DEMO_PROXIES ?= demo/proxies.json
+DEMO_PROXIES ?= proxies/example.json
 
 .PHONY: all deps demo demo-stop test test-asan test-run clean
 
