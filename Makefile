@@ -95,8 +95,11 @@ demo: deps $(OUT)
 	@demo/try
 
 demo-stop:
-	@if [ -s $(DEMO_RUN)/nginx.pid ]; then \
-	    kill -QUIT $$(cat $(DEMO_RUN)/nginx.pid) && echo "demo stopped"; \
+	@pid=$$(cat $(DEMO_RUN)/nginx.pid 2>/dev/null); \
+	if [ -n "$$pid" ] && kill -QUIT $$pid 2>/dev/null; then \
+	    for i in $$(seq 50); do \
+	        kill -0 $$pid 2>/dev/null || break; sleep 0.1; done; \
+	    echo "demo stopped"; \
 	else echo "demo is not running"; fi
 
 clean:
