@@ -637,12 +637,26 @@ ngx_http_proxies_match_captures(ngx_http_proxies_mctx_t *mc,
             break;
 
         case NGX_HTTP_PROXIES_SEG_CATCHALL:
-            return ngx_http_proxies_capture_rest(mc, k, &caps[rs->param]);
+            if (ngx_http_proxies_capture_rest(mc, k, &caps[rs->param])
+                != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+
+            break;
 
         default:
             break;
         }
     }
+
+#if (NGX_DEBUG)
+    for (k = 0; k < route->nparams; k++) {
+        ngx_log_debug3(NGX_LOG_DEBUG_HTTP, mc->r->connection->log, 0,
+                       "proxies match {%V}: \"%V\" raw \"%V\"",
+                       &route->params[k], &caps[k].value, &caps[k].raw);
+    }
+#endif
 
     return NGX_OK;
 }
