@@ -196,7 +196,8 @@ typedef ngx_int_t (*ngx_http_proxies_action_pt)(ngx_http_request_t *r,
 typedef enum {
     NGX_HTTP_PROXIES_ACTION_STATIC = 1,   /* no backendUri: answered here */
     NGX_HTTP_PROXIES_ACTION_UPSTREAM,     /* through nginx's proxy module */
-    NGX_HTTP_PROXIES_ACTION_LOCAL         /* localhost: internal redirect */
+    NGX_HTTP_PROXIES_ACTION_LOCAL,        /* localhost: internal redirect */
+    NGX_HTTP_PROXIES_ACTION_FUNCTION      /* a C function, in process */
 } ngx_http_proxies_action_kind_e;
 
 
@@ -352,6 +353,8 @@ typedef struct {
     ngx_array_t                   settings;     /* setting_t, directives */
     ngx_array_t                   local_hosts;  /* ngx_str_t, lower case */
     ngx_array_t                   files;        /* file_t * */
+    ngx_array_t                   functions;    /* function_t *, loaded by
+                                                   proxies_functions */
     ngx_flag_t                    decode_slashes;
     ngx_flag_t                    local_call;
     ngx_http_handler_pt           proxy_handler;
@@ -405,9 +408,6 @@ ngx_int_t ngx_http_proxies_tpl_eval(ngx_http_proxies_eval_t *ev,
     ngx_http_proxies_tpl_t *tpl, ngx_str_t *out);
 ngx_int_t ngx_http_proxies_setting_expand(ngx_http_proxies_cc_t *cc,
     ngx_str_t *src, ngx_str_t *dst);
-/* a JSON body (model json pieces): string contents templated, ESC_JSON */
-ngx_int_t ngx_http_proxies_tpl_compile_json(ngx_http_proxies_cc_t *cc,
-    ngx_array_t *pieces, ngx_uint_t where, ngx_http_proxies_tpl_t *tpl);
 /* NGX_OK, NGX_DECLINED (undefined), NGX_ERROR */
 ngx_int_t ngx_http_proxies_setting_lookup(ngx_http_proxies_cc_t *cc,
     ngx_str_t *name, ngx_str_t *value);
@@ -462,6 +462,20 @@ ngx_int_t ngx_http_proxies_backend_request(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx, ngx_str_t *path, ngx_str_t *args);
 ngx_int_t ngx_http_proxies_local_action(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
+
+/* function.c: C functions as backends ("backendUri": "function:NAME") */
+typedef struct ngx_http_proxies_function_s  ngx_http_proxies_function_t;
+
+char *ngx_http_proxies_functions(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_http_proxies_function_t *ngx_http_proxies_function_find(
+    ngx_http_proxies_main_conf_t *pmcf, ngx_str_t *name);
+ngx_http_proxies_function_t *ngx_http_proxies_function_local(
+    ngx_http_proxies_main_conf_t *pmcf, ngx_http_proxies_uri_t *uri);
+ngx_int_t ngx_http_proxies_function_action(ngx_http_request_t *r,
+    ngx_http_proxies_ctx_t *ctx);
+ngx_int_t ngx_http_proxies_function_init_process(ngx_cycle_t *cycle);
+void ngx_http_proxies_function_exit_process(ngx_cycle_t *cycle);
 
 /*
  * response.c: status, reason, headers and body of responseOverrides.

@@ -172,49 +172,6 @@ ngx_http_proxies_tpl_compile(ngx_http_proxies_cc_t *cc, ngx_str_t *src,
 }
 
 
-/*
- * A JSON body: structural text is kept as is, string contents are
- * templated and JSON-escaped, literal text at config time and
- * substituted values at request time.
- */
-
-ngx_int_t
-ngx_http_proxies_tpl_compile_json(ngx_http_proxies_cc_t *cc,
-    ngx_array_t *pieces, ngx_uint_t where, ngx_http_proxies_tpl_t *tpl)
-{
-    ngx_uint_t                      i;
-    ngx_http_proxies_tc_t           tc;
-    ngx_http_proxies_json_piece_t  *piece;
-
-    if (ngx_http_proxies_tc_init(cc, &tc, where) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    piece = pieces->elts;
-
-    for (i = 0; i < pieces->nelts; i++) {
-
-        if (piece[i].string) {
-            tc.escape = NGX_HTTP_PROXIES_ESC_JSON;
-
-            if (ngx_http_proxies_tc_text(&tc, &piece[i].text) != NGX_OK) {
-                return NGX_ERROR;
-            }
-
-            continue;
-        }
-
-        tc.escape = NGX_HTTP_PROXIES_ESC_RAW;
-
-        if (ngx_http_proxies_tc_literal(&tc, &piece[i].text) != NGX_OK) {
-            return NGX_ERROR;
-        }
-    }
-
-    return ngx_http_proxies_tc_finish(&tc, tpl);
-}
-
-
 static ngx_int_t
 ngx_http_proxies_tc_init(ngx_http_proxies_cc_t *cc, ngx_http_proxies_tc_t *tc,
     ngx_uint_t where)
@@ -392,10 +349,12 @@ ngx_http_proxies_tc_literal(ngx_http_proxies_tc_t *tc, ngx_str_t *text)
 
     esc = tc->escape;
 
-    /* literal text for JSON strings and headers is made safe here, once */
+    /*
+     * Literal text of a header is made safe, and that of a query value is
+     * encoded, here once; JSON body pieces are escaped by their caller.
+     */
 
-    if (esc == NGX_HTTP_PROXIES_ESC_JSON
-        || esc == NGX_HTTP_PROXIES_ESC_HEADER
+    if (esc == NGX_HTTP_PROXIES_ESC_HEADER
         || esc == NGX_HTTP_PROXIES_ESC_QUERY)
     {
         len = ngx_http_proxies_escape(NULL, text->data, text->len, esc, 0);
