@@ -78,6 +78,8 @@ my %fail = (
     backend => "--- backend_request\nGET /other\n",
     no_error_log => "--- no_error_log\n[debug]\n",
     must_die => "--- must_die\n",
+    # setrlimit() beyond fs.nr_open fails even for root: an [alert]
+    alert => "--- main_config\nworker_rlimit_nofile 2000000000;\n",
 );
 
 for my $what (sort keys %fail) {
