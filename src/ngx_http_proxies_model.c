@@ -96,6 +96,8 @@ static ngx_int_t ngx_http_proxies_vtype(ngx_http_proxies_vctx_t *vc,
 static ngx_uint_t ngx_http_proxies_jtype(json_t *value);
 static u_char *ngx_http_proxies_vfound(u_char *p, u_char *last,
     json_t *value);
+static u_char *ngx_http_proxies_vfound_string(u_char *p, u_char *last,
+    json_t *value);
 static u_char *ngx_http_proxies_real(u_char *p, u_char *last, double d);
 
 static ngx_int_t ngx_http_proxies_v_proxies(ngx_http_proxies_vctx_t *vc,
@@ -154,6 +156,7 @@ static size_t ngx_http_proxies_path_push(ngx_http_proxies_vctx_t *vc,
     const char *fmt, ...);
 static void ngx_http_proxies_path_pop(ngx_http_proxies_vctx_t *vc,
     size_t len);
+static void ngx_http_proxies_clean(ngx_str_t *s, u_char *buf, size_t size);
 static ngx_int_t ngx_http_proxies_copy(ngx_http_proxies_vctx_t *vc,
     json_t *value, ngx_str_t *dst);
 static ngx_uint_t ngx_http_proxies_distance(u_char *a, size_t n, u_char *b,
@@ -292,7 +295,8 @@ static ngx_http_proxies_alias_t  ngx_http_proxies_request_aliases[] = {
 
 
 static ngx_http_proxies_alias_t  ngx_http_proxies_response_aliases[] = {
-    { ngx_string("backend.response.headers."), ngx_string("response.headers.") },
+    { ngx_string("backend.response.headers."),
+      ngx_string("response.headers.") },
     { ngx_string("response.status"), ngx_string("response.statusCode") },
     { ngx_string("response.code"), ngx_string("response.statusCode") },
     { ngx_string("response.statusText"),
@@ -442,9 +446,8 @@ ngx_http_proxies_vobject(ngx_http_proxies_vctx_t *vc, json_t *obj,
             continue;
         }
 
-        saved = ngx_http_proxies_path_push(vc, "%s%V",
-                                           vc->plen ? "." : "",
-                                           &members[n].name);
+        (void) ngx_http_proxies_path_push(vc, "%s%V", vc->plen ? "." : "",
+                                          &members[n].name);
 
         return ngx_http_proxies_cc_error(&vc->cc,
                                          "required key \"%V\" is missing",
@@ -623,8 +626,6 @@ ngx_http_proxies_jtype(json_t *value)
 static u_char *
 ngx_http_proxies_vfound(u_char *p, u_char *last, json_t *value)
 {
-    size_t  len;
-
     switch (json_typeof(value)) {
 
     case JSON_OBJECT:
@@ -634,15 +635,7 @@ ngx_http_proxies_vfound(u_char *p, u_char *last, json_t *value)
         return ngx_slprintf(p, last, "an array");
 
     case JSON_STRING:
-        len = json_string_length(value);
-
-        if (len > 24) {
-            return ngx_slprintf(p, last, "the string \"%*s...\"",
-                                (size_t) 24, json_string_value(value));
-        }
-
-        return ngx_slprintf(p, last, "the string \"%*s\"",
-                            len, json_string_value(value));
+        return ngx_http_proxies_vfound_string(p, last, value);
 
     case JSON_INTEGER:
         return ngx_slprintf(p, last, "the number %L",
@@ -661,6 +654,33 @@ ngx_http_proxies_vfound(u_char *p, u_char *last, json_t *value)
     default:
         return ngx_slprintf(p, last, "null");
     }
+}
+
+
+/* a short, one-line quote of a string */
+static u_char *
+ngx_http_proxies_vfound_string(u_char *p, u_char *last, json_t *value)
+{
+    u_char  *s, *end, *cut;
+
+    s = (u_char *) json_string_value(value);
+    end = s + json_string_length(value);
+    cut = end;
+
+    if (end - s > 24) {
+        /* not inside a UTF-8 sequence */
+        for (cut = s + 24; cut > s && (*cut & 0xc0) == 0x80; cut--) {
+            /* void */
+        }
+    }
+
+    p = ngx_slprintf(p, last, "the string \"");
+
+    for ( /* void */ ; s < cut && p < last; s++) {
+        *p++ = (*s < 0x20 || *s == 0x7f) ? '?' : *s;
+    }
+
+    return ngx_slprintf(p, last, "%s\"", cut < end ? "..." : "");
 }
 
 
@@ -709,13 +729,15 @@ ngx_http_proxies_real(u_char *p, u_char *last, double d)
 static ngx_int_t
 ngx_http_proxies_v_proxies(ngx_http_proxies_vctx_t *vc, json_t *value)
 {
-    size_t       len, saved;
+    size_t       len;
     json_t      *proxy;
     ngx_int_t    rc;
     const char  *name;
 
-    /* fields are reported relative to the proxy */
-    saved = vc->plen;
+    /*
+     * Fields are reported relative to the proxy, so the path restarts;
+     * the caller pops it back to the top level afterwards.
+     */
 
     json_object_keylen_foreach(value, name, len, proxy) {
 
@@ -731,8 +753,6 @@ ngx_http_proxies_v_proxies(ngx_http_proxies_vctx_t *vc, json_t *value)
             return rc;
         }
     }
-
-    ngx_http_proxies_path_pop(vc, saved);
 
     return NGX_OK;
 }
@@ -985,6 +1005,7 @@ static ngx_int_t
 ngx_http_proxies_v_method(ngx_http_proxies_vctx_t *vc, ngx_str_t *item,
     u_char *start, u_char *end)
 {
+    u_char       buf[NGX_HTTP_PROXIES_FOUND_LEN];
     ngx_str_t   *method, *m, token;
     ngx_uint_t   i;
 
@@ -997,18 +1018,23 @@ ngx_http_proxies_v_method(ngx_http_proxies_vctx_t *vc, ngx_str_t *item,
     }
 
     if (start == end) {
+        token = *item;
+        ngx_http_proxies_clean(&token, buf, sizeof(buf));
+
         return ngx_http_proxies_cc_error(&vc->cc,
                    "\"%V\" holds an empty method name; expected a method "
-                   "such as \"GET\"", item);
+                   "such as \"GET\"", &token);
     }
 
     token.data = start;
     token.len = end - start;
 
     if (ngx_http_proxies_is_token(&token) != NGX_OK) {
+        ngx_http_proxies_clean(&token, buf, sizeof(buf));
+
         return ngx_http_proxies_cc_error(&vc->cc,
-                   "\"%*s\" is not a method name: expected an RFC 7230 "
-                   "token such as \"GET\"", end - start, start);
+                   "\"%V\" is not a method name: expected an RFC 7230 "
+                   "token such as \"GET\"", &token);
     }
 
     method = ngx_array_push(vc->model->methods);
@@ -1786,7 +1812,7 @@ ngx_http_proxies_json_escape(ngx_array_t *out, u_char *s, size_t len)
 static size_t
 ngx_http_proxies_path_push(ngx_http_proxies_vctx_t *vc, const char *fmt, ...)
 {
-    u_char   *p;
+    u_char   *p, *q;
     size_t    saved;
     va_list   args;
 
@@ -1796,6 +1822,13 @@ ngx_http_proxies_path_push(ngx_http_proxies_vctx_t *vc, const char *fmt, ...)
     p = ngx_vslprintf(vc->path + vc->plen,
                       vc->path + NGX_HTTP_PROXIES_PATH_LEN, fmt, args);
     va_end(args);
+
+    /* keys may hold escaped control characters; messages are one line */
+    for (q = vc->path + vc->plen; q < p; q++) {
+        if (*q < 0x20 || *q == 0x7f) {
+            *q = '?';
+        }
+    }
 
     vc->plen = p - vc->path;
     vc->cc.field.len = vc->plen;
@@ -1809,6 +1842,22 @@ ngx_http_proxies_path_pop(ngx_http_proxies_vctx_t *vc, size_t len)
 {
     vc->plen = len;
     vc->cc.field.len = len;
+}
+
+
+/* a one-line copy of s for messages, cut to size */
+static void
+ngx_http_proxies_clean(ngx_str_t *s, u_char *buf, size_t size)
+{
+    size_t  i;
+
+    for (i = 0; i < s->len && i < size; i++) {
+        buf[i] = (s->data[i] < 0x20 || s->data[i] == 0x7f) ? '?'
+                                                           : s->data[i];
+    }
+
+    s->data = buf;
+    s->len = i;
 }
 
 
