@@ -194,8 +194,8 @@ sub nginx_conf {
 
     my $load = $o{no_module} ? '' : "load_module $MODULE;\n";
     my $vars = $o{no_module} ? ''
-               : ' name=$proxies_name route=$proxies_route'
-                 . ' backend=$proxies_backend_uri';
+               : ' name=$proxies_name backend=$proxies_backend_uri'
+                 . ' route=$proxies_route';
 
     my $conf = <<"EOF";
 ${load}daemon on;
