@@ -672,7 +672,8 @@ ngx_http_proxies_capture_complex(ngx_http_proxies_mctx_t *mc,
     ngx_uint_t                 i;
     ngx_http_proxies_range_t  *out;
 
-    out = ngx_palloc(mc->r->pool, cs->nparts * sizeof(ngx_http_proxies_range_t));
+    out = ngx_palloc(mc->r->pool,
+                     cs->nparts * sizeof(ngx_http_proxies_range_t));
     if (out == NULL) {
         return NGX_ERROR;
     }

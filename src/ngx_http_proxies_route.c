@@ -262,7 +262,7 @@ ngx_http_proxies_route_segment(ngx_http_proxies_rparse_t *rp, u_char *start,
 
     seg->kind = NGX_HTTP_PROXIES_SEG_COMPLEX;
     seg->nparts = n;
-    seg->parts = ngx_pnalloc(rp->cc->pool, n * sizeof(ngx_http_proxies_cpart_t));
+    seg->parts = ngx_palloc(rp->cc->pool, n * sizeof(ngx_http_proxies_cpart_t));
     if (seg->parts == NULL) {
         return NGX_ERROR;
     }

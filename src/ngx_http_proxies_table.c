@@ -62,8 +62,8 @@ ngx_http_proxies_table_build(ngx_http_proxies_cc_t *cc,
     tb.cc = cc;
     tb.table = table;
 
-    items = ngx_palloc(cc->temp_pool,
-                       (table->nproxies + 1) * sizeof(ngx_http_proxies_titem_t));
+    items = ngx_palloc(cc->temp_pool, (table->nproxies + 1)
+                                      * sizeof(ngx_http_proxies_titem_t));
     if (items == NULL) {
         return NGX_ERROR;
     }
