@@ -984,3 +984,59 @@ GET /a
 --- must_die
 --- error_log
 /proxies.json": proxy "p", field "responseOverrides.response.header.X": unknown override "response.header.X"; did you mean "response.headers.X"? in
+
+=== TEST 109: messages stay on one line: control characters are shown as "?"
+--- proxies
+{ "proxies": { "p": { "matchCondition": { "route": "/a",
+                                          "methods": ["GE\nT"] } } } }
+--- must_die
+--- error_log
+/proxies.json": proxy "p", field "matchCondition.methods[0]": "GE?T" is not a method name: expected an RFC 7230 token such as "GET" in
+
+=== TEST 110: a found string is quoted short, on one line
+--- proxies
+{ "proxies": { "p": { "matchCondition": { "route": "/a" },
+                      "debug": "yes\nplease, trace every single request" } } }
+--- must_die
+--- error_log
+/proxies.json": proxy "p", field "debug": must be a boolean (true or false), found the string "yes?please, trace every ..." in
+
+=== TEST 111: reals in a JSON body keep their shortest exact form
+--- proxies
+{ "proxies": { "p": { "matchCondition": { "route": "/a" },
+    "responseOverrides": { "response.body": {
+        "big": 1e300, "tiny": -3e-7, "third": 0.3333333333333333,
+        "one": 1.0, "neg": -0.5, "i": 12345678901234 } } } } }
+--- request
+GET /a
+--- response_headers
+Content-Type: application/json
+--- response_body
+{"big":1e+300,"tiny":-3e-07,"third":0.3333333333333333,"one":1.0,"neg":-0.5,"i":12345678901234}
+
+=== TEST 112: requestOverrides on a mock are ignored, the mock still answers
+--- proxies
+{ "proxies": { "p": { "matchCondition": { "route": "/a" },
+    "requestOverrides": { "backend.request.headers.X-A": "1" },
+    "responseOverrides": { "response.body": "mock" } } } }
+--- request
+GET /a
+--- response_body
+mock
+
+=== TEST 113: override keys in any case, names kept as written
+--- proxies
+{ "proxies": { "p": { "matchCondition": { "route": "/a" },
+    "backendUri": "http://$BACKEND/b",
+    "requestOverrides": { "BACKEND.REQUEST.HEADERS.X-Api-Key": "k",
+                          "Backend.Request.QueryString.Code": "c" },
+    "responseOverrides": { "RESPONSE.HEADERS.X-Out": "o",
+                           "Response.StatusReason": "Fine" } } } }
+--- request
+GET /a
+--- backend_request
+GET /b?Code=c
+--- backend_headers
+X-Api-Key: k
+--- response_headers
+X-Out: o
