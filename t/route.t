@@ -39,7 +39,16 @@ GET /a/
 --- error_code: 404
 
 
-=== TEST 4: several parameters between literals
+=== TEST 4: an absolute-form request target is matched on its path
+--- proxies
+{ "proxies": { "p": { "matchCondition": { "route": "/a/{id}" },
+    "responseOverrides": { "response.body": "id={id}" } } } }
+--- request
+GET http://localhost/a/7?x=1 HTTP/1.1
+--- response_body: id=7
+
+
+=== TEST 5: several parameters between literals
 --- proxies
 { "proxies": { "p": {
     "matchCondition": { "route": "/users/{uid}/orders/{oid}" },
@@ -49,7 +58,7 @@ GET /users/u7/orders/o9
 --- response_body: uid=u7 oid=o9
 
 
-=== TEST 5: a catch-all binds many segments
+=== TEST 6: a catch-all binds many segments
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/w/{*rest}" },
     "responseOverrides": { "response.body": "rest=[{rest}]" } } } }
@@ -58,7 +67,7 @@ GET /w/a/b/c?q=1
 --- response_body: rest=[a/b/c]
 
 
-=== TEST 6: a catch-all binds zero segments
+=== TEST 7: a catch-all binds zero segments
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/w/{*rest}" },
     "responseOverrides": { "response.body": "rest=[{rest}]" } } } }
@@ -67,7 +76,7 @@ GET /w
 --- response_body: rest=[]
 
 
-=== TEST 7: a catch-all binds zero segments before a trailing slash
+=== TEST 8: a catch-all binds zero segments before a trailing slash
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/w/{*rest}" },
     "responseOverrides": { "response.body": "rest=[{rest}]" } } } }
@@ -76,7 +85,7 @@ GET /w/
 --- response_body: rest=[]
 
 
-=== TEST 8: a catch-all keeps the client's trailing slash
+=== TEST 9: a catch-all keeps the client's trailing slash
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/w/{*r}" },
     "responseOverrides": { "response.body": "r=[{r}]" } } } }
@@ -85,7 +94,7 @@ GET /w/a/b/
 --- response_body: r=[a/b/]
 
 
-=== TEST 9: a catch-all joins segments with one slash after "//"
+=== TEST 10: a catch-all joins segments with one slash after "//"
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/w/{*r}" },
     "responseOverrides": { "response.body": "r=[{r}]" } } } }
@@ -94,7 +103,7 @@ GET //w//a///b//
 --- response_body: r=[a/b/]
 
 
-=== TEST 10: parameters and a catch-all together
+=== TEST 11: parameters and a catch-all together
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/{id}/{*rest}" },
     "responseOverrides": { "response.body": "id={id} rest={rest}" } } } }
@@ -103,7 +112,7 @@ GET /a/42/x/y/
 --- response_body: id=42 rest=x/y/
 
 
-=== TEST 11: complex segment: literals are matched right to left
+=== TEST 12: complex segment: literals are matched right to left
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/files/{name}.{ext}" },
     "responseOverrides": { "response.body": "name={name} ext={ext}" } } } }
@@ -112,7 +121,7 @@ GET /files/report.final.pdf
 --- response_body: name=report.final ext=pdf
 
 
-=== TEST 12: complex segment with a literal prefix
+=== TEST 13: complex segment with a literal prefix
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/item/file-{id}" },
     "responseOverrides": { "response.body": "id={id}" } } } }
@@ -121,7 +130,7 @@ GET /item/FILE-12
 --- response_body: id=12
 
 
-=== TEST 13: complex segment: each parameter needs a character
+=== TEST 14: complex segment: each parameter needs a character
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/item/file-{id}" },
     "responseOverrides": { "response.body": "id={id}" } } } }
@@ -130,7 +139,7 @@ GET /item/file-
 --- error_code: 404
 
 
-=== TEST 14: complex segment with three parameters
+=== TEST 15: complex segment with three parameters
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/d/{a}-{b}-{c}" },
     "responseOverrides": { "response.body": "a={a} b={b} c={c}" } } } }
@@ -139,7 +148,7 @@ GET /d/x-y-z-w
 --- response_body: a=x-y b=z c=w
 
 
-=== TEST 15: complex segment: a trailing literal must end the segment
+=== TEST 16: complex segment: a trailing literal must end the segment
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/v/{n}.json" },
     "responseOverrides": { "response.body": "n={n}" } } } }
@@ -148,7 +157,7 @@ GET /v/data.jsonx
 --- error_code: 404
 
 
-=== TEST 16: complex segment on an encoded segment
+=== TEST 17: complex segment on an encoded segment
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/v/{n}.{e}" },
     "responseOverrides": { "response.body": "n={n} e={e}" } } } }
@@ -157,7 +166,7 @@ GET /v/a%20b%2Ec
 --- response_body: n=a b e=c
 
 
-=== TEST 17: literals match case-insensitively
+=== TEST 18: literals match case-insensitively
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/Api/Items" },
     "responseOverrides": { "response.headers.X-Proxy": "p" } } } }
@@ -167,7 +176,7 @@ GET /aPI/iTEMS
 X-Proxy: p
 
 
-=== TEST 18: captured values keep the request's case
+=== TEST 19: captured values keep the request's case
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/api/{name}" },
     "responseOverrides": { "response.body": "name={name}" } } } }
@@ -176,7 +185,7 @@ GET /API/MiXeD
 --- response_body: name=MiXeD
 
 
-=== TEST 19: a trailing slash in the request is optional
+=== TEST 20: a trailing slash in the request is optional
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/{id}" },
     "responseOverrides": { "response.body": "id={id}" } } } }
@@ -185,7 +194,7 @@ GET /a/42/
 --- response_body: id=42
 
 
-=== TEST 20: a trailing slash in the template is optional
+=== TEST 21: a trailing slash in the template is optional
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/b/" },
     "responseOverrides": { "response.headers.X-Proxy": "p" } } } }
@@ -195,7 +204,7 @@ GET /b
 X-Proxy: p
 
 
-=== TEST 21: the leading slash of a template is optional
+=== TEST 22: the leading slash of a template is optional
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "c/{x}" },
     "responseOverrides": { "response.body": "x={x}" } } } }
@@ -204,7 +213,7 @@ GET /c/1
 --- response_body: x=1
 
 
-=== TEST 22: an encoded slash stays inside its segment
+=== TEST 23: an encoded slash stays inside its segment
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/e/{p}/end" },
     "responseOverrides": { "response.body": "p={p}" } } } }
@@ -213,7 +222,7 @@ GET /e/a%2Fb/end
 --- response_body: p=a/b
 
 
-=== TEST 23: a real slash is not an encoded one
+=== TEST 24: a real slash is not an encoded one
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/e/{p}/end" },
     "responseOverrides": { "response.body": "p={p}" } } } }
@@ -222,7 +231,7 @@ GET /e/a/b/end
 --- error_code: 404
 
 
-=== TEST 24: the raw form of a capture keeps %2F (backend path)
+=== TEST 25: the raw form of a capture keeps %2F (backend path)
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/e/{p}/{*rest}" },
     "backendUri": "http://$BACKEND/x/{p}/{rest}" } } }
@@ -232,7 +241,7 @@ GET /e/a%2Fb/c%2fd/e%20f?q=1
 GET /x/a%2Fb/c%2fd/e%20f?q=1
 
 
-=== TEST 25: percent-encoded text is decoded in parameter values
+=== TEST 26: percent-encoded text is decoded in parameter values
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/u/{n}" },
     "responseOverrides": { "response.body": "n={n}" } } } }
@@ -241,7 +250,7 @@ GET /u/%C3%A9t%C3%A9%20x
 --- response_body: n=été x
 
 
-=== TEST 26: literals are compared after percent-decoding
+=== TEST 27: literals are compared after percent-decoding
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/caf%C3%A9/hello world" },
     "responseOverrides": { "response.headers.X-Proxy": "p" } } } }
@@ -251,7 +260,7 @@ GET /CAF%c3%a9/%68ello%20World
 X-Proxy: p
 
 
-=== TEST 27: an invalid escape in a route is a literal percent sign
+=== TEST 28: an invalid escape in a route is a literal percent sign
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/100%/{v}" },
     "responseOverrides": { "response.body": "v={v}" } } } }
@@ -260,7 +269,7 @@ GET /100%25/x
 --- response_body: v=x
 
 
-=== TEST 28: dot segments are resolved
+=== TEST 29: dot segments are resolved
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/c/{x}" },
     "responseOverrides": { "response.body": "x={x}" } } } }
@@ -269,7 +278,7 @@ GET /a/./b/../c/1
 --- response_body: x=1
 
 
-=== TEST 29: encoded dot segments are resolved too
+=== TEST 30: encoded dot segments are resolved too
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/c/{*r}" },
     "responseOverrides": { "response.body": "r=[{r}]" } } } }
@@ -278,7 +287,7 @@ GET /c/x/%2e%2E/y
 --- response_body: r=[y]
 
 
-=== TEST 30: a path ending in a dot segment ends with a slash
+=== TEST 31: a path ending in a dot segment ends with a slash
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/c/{*r}" },
     "responseOverrides": { "response.body": "r=[{r}]" } } } }
@@ -287,7 +296,7 @@ GET /c/x/y/z/..
 --- response_body: r=[x/y/]
 
 
-=== TEST 31: ".." above the root is a bad request
+=== TEST 32: ".." above the root is a bad request
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/{*r}" },
     "responseOverrides": { "response.body": "r=[{r}]" } } } }
@@ -296,7 +305,7 @@ GET /a/../../b
 --- error_code: 400
 
 
-=== TEST 32: the root route "/"
+=== TEST 33: the root route "/"
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/" },
     "responseOverrides": { "response.headers.X-Proxy": "p" } } } }
@@ -306,7 +315,7 @@ GET /
 X-Proxy: p
 
 
-=== TEST 33: the root route "" is the root too
+=== TEST 34: the root route "" is the root too
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "" },
     "responseOverrides": { "response.headers.X-Proxy": "p" } } } }
@@ -316,7 +325,7 @@ GET /?a=1
 X-Proxy: p
 
 
-=== TEST 34: the root route matches nothing else
+=== TEST 35: the root route matches nothing else
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/" },
     "responseOverrides": { "response.headers.X-Proxy": "p" } } } }
@@ -325,7 +334,7 @@ GET /x
 --- error_code: 404
 
 
-=== TEST 35: a long route (over 260 characters)
+=== TEST 36: a long route (over 260 characters)
 --- proxies eval
 my $lit = join '/', map { "segment$_" } 1 .. 30;
 qq{{ "proxies": { "p": { "matchCondition": { "route": "/$lit/{id}" },
@@ -335,7 +344,7 @@ qq{{ "proxies": { "p": { "matchCondition": { "route": "/$lit/{id}" },
 --- response_body: id=77
 
 
-=== TEST 36: a path of more than 64 segments
+=== TEST 37: a path of more than 64 segments
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/deep/{first}/{*rest}" },
     "responseOverrides": { "response.body": "{first} {rest}" } } } }
@@ -345,7 +354,7 @@ qq{{ "proxies": { "p": { "matchCondition": { "route": "/$lit/{id}" },
 "1 " . join('/', 2 .. 100) . "/"
 
 
-=== TEST 37: methods are compared case-insensitively
+=== TEST 38: methods are compared case-insensitively
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/m", "methods": ["get"] },
     "responseOverrides": { "response.headers.X-Proxy": "p" } } } }
@@ -355,7 +364,7 @@ GET /m
 X-Proxy: p
 
 
-=== TEST 38: an unlisted method gives 404, not 405
+=== TEST 39: an unlisted method gives 404, not 405
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/m", "methods": ["POST"] },
     "responseOverrides": { "response.headers.X-Proxy": "p" } } } }
@@ -364,7 +373,7 @@ GET /m
 --- error_code: 404
 
 
-=== TEST 39: a method nginx does not know is compared by name
+=== TEST 40: a method nginx does not know is compared by name
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/m",
                                           "methods": ["PURGE"] },
@@ -375,7 +384,7 @@ PURGE /m
 X-Proxy: p
 
 
-=== TEST 40: many literal children (a hashed node), decoded and any case
+=== TEST 41: many literal children (a hashed node), decoded and any case
 --- proxies eval
 my @p = map { qq{"p$_": { "matchCondition": { "route": "/r$_" },
     "responseOverrides": { "response.headers.X-Proxy": "p$_" } }} } 0 .. 49;
@@ -388,7 +397,7 @@ GET /%52%337
 X-Proxy: p37
 
 
-=== TEST 41: a literal longer than a hash key next to a hashed node
+=== TEST 42: a literal longer than a hash key next to a hashed node
 --- proxies eval
 my @p = map { qq{"p$_": { "matchCondition": { "route": "/r$_" },
     "responseOverrides": { "response.headers.X-Proxy": "p$_" } }} } 0 .. 49;
@@ -401,7 +410,7 @@ push @p, qq{"long": { "matchCondition": { "route": "/@{['l' x 300]}" },
 X-Proxy: long
 
 
-=== TEST 42: a literal absent from a hashed node
+=== TEST 43: a literal absent from a hashed node
 --- proxies eval
 my @p = map { qq{"p$_": { "matchCondition": { "route": "/r$_" },
     "responseOverrides": { "response.headers.X-Proxy": "p$_" } }} } 0 .. 49;
@@ -411,7 +420,7 @@ GET /r50
 --- error_code: 404
 
 
-=== TEST 43: a bare "*" route matches everything
+=== TEST 44: a bare "*" route matches everything
 --- proxies
 { "proxies": { "Fallback": { "matchCondition": { "route": "*" },
     "responseOverrides": { "response.body": "path={path}" } } } }
@@ -420,7 +429,7 @@ GET /any/thing
 --- response_body: path=any/thing
 
 
-=== TEST 44: a bare "*" route is warned about (nginx -t output)
+=== TEST 45: a bare "*" route is warned about (nginx -t output)
 --- proxies
 { "proxies": { "Fallback": { "matchCondition": { "route": "*" } } } }
 --- config
@@ -432,7 +441,7 @@ location /other/ { proxies $SERVROOT/missing-on-purpose.json; }
 proxy "Fallback", field "matchCondition.route": route "*" is read as "/{*path}", which matches every path
 
 
-=== TEST 45: a route starting with "admin" works
+=== TEST 46: a route starting with "admin" works
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/Administrator/{x}" },
     "responseOverrides": { "response.body": "x={x}" } } } }
@@ -441,7 +450,7 @@ GET /administrator/1
 --- response_body: x=1
 
 
-=== TEST 46: a route starting with "admin" is warned about
+=== TEST 47: a route starting with "admin" is warned about
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/Administrator/{x}" } } } }
 --- config
@@ -452,7 +461,7 @@ location /other/ { proxies $SERVROOT/missing-on-purpose.json; }
 route "/Administrator/{x}" starts with "admin": Azure Functions refuses it as a conflict with built-in routes, nginx serves it
 
 
-=== TEST 47: the match is traced in the debug log
+=== TEST 48: the match is traced in the debug log
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/{id}" },
     "responseOverrides": { "response.body": "id={id}" } } } }
@@ -463,70 +472,70 @@ GET /a/1
 proxies match "/a/1": proxy "p" route "/a/{id}"
 
 
-=== TEST 48: invalid: "?" in a route
+=== TEST 49: invalid: "?" in a route
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/add?a={a}" } } } }
 --- must_die
 --- error_log_like: proxy "p", field "matchCondition.route": "\?" in route "/add\?a=\{a\}": a route cannot contain a query string
 
 
-=== TEST 49: invalid: "#" in a route
+=== TEST 50: invalid: "#" in a route
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a#b" } } } }
 --- must_die
 --- error_log_like: field "matchCondition.route": "#" in route "/a#b"
 
 
-=== TEST 50: invalid: unclosed brace
+=== TEST 51: invalid: unclosed brace
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/{id" } } } }
 --- must_die
 --- error_log_like: field "matchCondition.route": unbalanced braces in route segment "\{id"
 
 
-=== TEST 51: invalid: closing brace without an opening one
+=== TEST 52: invalid: closing brace without an opening one
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/id}/b" } } } }
 --- must_die
 --- error_log_like: unbalanced braces in route segment "id\}"
 
 
-=== TEST 52: invalid: empty parameter name
+=== TEST 53: invalid: empty parameter name
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/{}" } } } }
 --- must_die
 --- error_log_like: parameter "\{\}" has an empty name
 
 
-=== TEST 53: invalid: empty catch-all name
+=== TEST 54: invalid: empty catch-all name
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/{*}" } } } }
 --- must_die
 --- error_log_like: parameter "\{\*\}" has an empty name
 
 
-=== TEST 54: invalid: duplicate parameter names, ignoring case
+=== TEST 55: invalid: duplicate parameter names, ignoring case
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/{id}/{ID}" } } } }
 --- must_die
 --- error_log_like: duplicate parameter name "ID" in route "/a/\{id\}/\{ID\}"
 
 
-=== TEST 55: invalid: catch-all not last
+=== TEST 56: invalid: catch-all not last
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/{*rest}/b" } } } }
 --- must_die
 --- error_log_like: catch-all parameter "\{\*rest\}" must be the last segment
 
 
-=== TEST 56: invalid: inline constraint
+=== TEST 57: invalid: inline constraint
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/{id:int}" } } } }
 --- must_die
 --- error_log_like: proxy "p", field "matchCondition.route": parameter "\{id:int\}": inline constraints are not supported by Azure Functions Proxies
 
 
-=== TEST 57: invalid: constraint with a slash and braces in it
+=== TEST 58: invalid: constraint with a slash and braces in it
 --- proxies
 { "proxies": { "p": { "matchCondition":
     { "route": "/a/{id:regex(^a/\\d{{3}}$)}/b" } } } }
@@ -534,70 +543,70 @@ proxies match "/a/1": proxy "p" route "/a/{id}"
 --- error_log_like: inline constraints are not supported by Azure Functions Proxies
 
 
-=== TEST 58: invalid: optional parameter
+=== TEST 59: invalid: optional parameter
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/{id?}" } } } }
 --- must_die
 --- error_log_like: parameter "\{id\?\}": optional parameters are not supported by Azure Functions Proxies
 
 
-=== TEST 59: invalid: default value
+=== TEST 60: invalid: default value
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/{id=5}" } } } }
 --- must_die
 --- error_log_like: parameter "\{id=5\}": default values are not supported by Azure Functions Proxies
 
 
-=== TEST 60: invalid: "{**x}"
+=== TEST 61: invalid: "{**x}"
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/{**rest}" } } } }
 --- must_die
 --- error_log_like: parameter "\{\*\*rest\}": "\{\*\*name\}" is ASP.NET Core syntax, not supported by Azure Functions Proxies
 
 
-=== TEST 61: invalid: parameter name
+=== TEST 62: invalid: parameter name
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/{1x}" } } } }
 --- must_die
 --- error_log_like: invalid parameter name "\{1x\}"
 
 
-=== TEST 62: invalid: parameter name with a dot
+=== TEST 63: invalid: parameter name with a dot
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/{request.method}" } } } }
 --- must_die
 --- error_log_like: invalid parameter name "\{request.method\}"
 
 
-=== TEST 63: invalid: adjacent parameters
+=== TEST 64: invalid: adjacent parameters
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/{x}{y}" } } } }
 --- must_die
 --- error_log_like: route segment "\{x\}\{y\}": parameters must be separated by literal text
 
 
-=== TEST 64: invalid: catch-all inside a complex segment
+=== TEST 65: invalid: catch-all inside a complex segment
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/x-{*y}" } } } }
 --- must_die
 --- error_log_like: route segment "x-\{\*y\}": a catch-all parameter must be a whole segment
 
 
-=== TEST 65: invalid: dot segment in a route
+=== TEST 66: invalid: dot segment in a route
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a/../b" } } } }
 --- must_die
 --- error_log_like: route segment "\.\." is a dot segment
 
 
-=== TEST 66: invalid: control character in a route
+=== TEST 67: invalid: control character in a route
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/a\tb" } } } }
 --- must_die
 --- error_log_like: control character 0x09 in route
 
 
-=== TEST 67: invalid route names the file and the nginx.conf line
+=== TEST 68: invalid route names the file and the nginx.conf line
 --- proxies
 { "proxies": {
     "ok": { "matchCondition": { "route": "/ok" } },
