@@ -9,7 +9,7 @@ MODULE       := ngx_http_proxies_module.so
 OUT          ?= $(MODULE)
 CC_OPT       := -g -O2 -fPIC -Wall -Wextra -Werror -Wno-unused-parameter
 DEBS         := nginx nginx-dev libpcre2-dev libjansson-dev libhiredis-dev \
-                redis-server wrk perl curl
+                redis-server wrk perl curl valgrind
 PROVE_JOBS   ?= 2
 TESTS        ?= t/
 ifneq ($(SANITIZE),)
@@ -28,7 +28,7 @@ TEST_ENV     := TEST_NGINX_BINARY=$(NGINX) PROXIES_MODULE=$(CURDIR)/$(OUT)
 DEMO_RUN     := demo/run
 DEMO_PROXIES ?= proxies/example.json
 
-.PHONY: all deps demo demo-stop test test-asan test-run clean
+.PHONY: all deps demo demo-stop test test-asan test-valgrind test-run clean
 
 all: $(OUT)
 
@@ -74,6 +74,11 @@ test-asan: deps
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1 \
 	$(MAKE) OUT=build-asan/$(MODULE) test-run
+
+# The same suite with nginx under valgrind's memcheck (slow: run it with
+# TESTS=t/some.t while working on one part).
+test-valgrind: deps $(OUT)
+	PROXIES_VALGRIND=1 TEST_NGINX_TIMEOUT=60 $(MAKE) test-run
 
 test-run:
 	$(TEST_ENV) prove -j$(PROVE_JOBS) -r $(TESTS)

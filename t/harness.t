@@ -60,8 +60,11 @@ my @bad = error_log_problems(join "\n",
     '2026/01/01 00:00:00 [emerg] 1#1: bad',
     '==1==ERROR: AddressSanitizer: heap-use-after-free',
     'src/x.c:10:5: runtime error: signed integer overflow',
+    '==7== Invalid read of size 8',
+    '==7== Conditional jump or move depends on uninitialised value(s)',
+    '==7== Warning: set address range perms: large range',
     '2026/01/01 00:00:00 [error] 1#1: fine');
-is(scalar @bad, 4, 'error.log: alert, emerg and sanitizer lines caught');
+is(scalar @bad, 6, 'error.log: alert, emerg, sanitizer, memcheck caught');
 is(scalar error_log_problems('x [emerg] y', 1), 0,
    'error.log: emerg allowed where nginx -t must fail');
 

@@ -145,7 +145,7 @@ ok(stop_nginx($master), 'nginx stops on QUIT');
 stop_backend($bpid);
 
 # the [emerg] lines above were expected; anything else was not
-check_error_log(read_file("$dir/logs/error.log"), 1);
+check_error_log(read_file("$dir/logs/error.log") . valgrind_logs($dir), 1);
 
 remove_tree($dir) if Test::More->builder->is_passing && !$ENV{TEST_NGINX_KEEP};
 

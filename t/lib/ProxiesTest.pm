@@ -24,7 +24,7 @@ our @EXPORT = qw(
     nginx_pid wait_for_port
     start_backend stop_backend backend_requests
     http_request http_get
-    read_file write_file error_log_problems check_error_log
+    read_file write_file error_log_problems check_error_log valgrind_logs
 );
 
 our $ROOT = abs_path(dirname(__FILE__) . '/../..');
@@ -282,11 +282,28 @@ sub run_cmd {
 }
 
 
+# With PROXIES_VALGRIND set, nginx runs under memcheck (forked workers
+# stay under it), one log per process in logs/valgrind-PID.log.
+sub nginx_cmd {
+    my ($dir) = @_;
+    return ($NGINX) unless $ENV{PROXIES_VALGRIND};
+    return ('valgrind', '-q', '--leak-check=no', '--num-callers=30',
+            "--log-file=$dir/logs/valgrind-%p.log", $NGINX);
+}
+
+
+sub valgrind_logs {
+    my ($dir) = @_;
+    return join '', map { read_file($_) // '' }
+                    sort glob(($dir // $servroot) . '/logs/valgrind-*.log');
+}
+
+
 sub nginx_test_conf {
     my (%o) = @_;
     my $dir = $o{servroot} || $servroot;
-    return run_cmd($o{env}, $NGINX, '-p', "$dir/", '-c', "$dir/conf/nginx.conf",
-                   '-t');
+    return run_cmd($o{env}, nginx_cmd($dir), '-p', "$dir/",
+                   '-c', "$dir/conf/nginx.conf", '-t');
 }
 
 
@@ -306,7 +323,8 @@ sub start_nginx {
     write_file("$servroot/conf/nginx.conf", $conf);
     unlink "$servroot/logs/nginx.pid";
 
-    my ($rc, $out) = run_cmd($o{env}, $NGINX, '-p', "$servroot/",
+    my ($rc, $out) = run_cmd($o{env}, nginx_cmd($servroot),
+                             '-p', "$servroot/",
                              '-c', "$servroot/conf/nginx.conf");
     if ($rc) {
         my @log = grep { !/\[debug\]/ }
@@ -654,6 +672,14 @@ sub http_get {
 
 # ------------------------------------------------------------- checks
 
+# what valgrind's memcheck reports
+my $MEMCHECK = qr/^==\d+==\ (?:Invalid\ (?:read|write|free)
+                               |Conditional\ jump|Use\ of\ uninitialised
+                               |Syscall\ param|Mismatched
+                               |Source\ and\ destination
+                               |Process\ terminating)/x;
+
+
 # Lines of a log that must fail any test: alerts, emergencies (unless
 # allowed) and sanitizer reports.
 sub error_log_problems {
@@ -663,7 +689,8 @@ sub error_log_problems {
     for (split /\n/, $text // '') {
         push @bad, $_ if /\[alert\]/
                          || (!$allow_emerg && /\[emerg\]/)
-                         || /AddressSanitizer|LeakSanitizer|runtime error:/;
+                         || /AddressSanitizer|LeakSanitizer|runtime error:/
+                         || /$MEMCHECK/;
     }
 
     return @bad;
@@ -796,7 +823,7 @@ sub run_block {
         isnt($rc, 0, 'nginx -t fails') or diag($out);
         my $log = $out . (read_file("$dir/logs/error.log") // '');
         check_log_sections($b, $log);
-        check_error_log($log, 1, 'nginx -t output');
+        check_error_log($log . valgrind_logs($dir), 1, 'nginx -t output');
         stop_backend($bpid) if $bpid;
         return;
     }
@@ -830,7 +857,7 @@ sub run_block {
     check_backend($b, $blog) if $blog;
 
     my $log = read_file("$dir/logs/error.log") // '';
-    check_error_log($log, 0);
+    check_error_log($log . valgrind_logs($dir), 0);
     check_log_sections($b, $log);
 
     if (defined $b->{access_log}) {
