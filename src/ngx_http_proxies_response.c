@@ -484,7 +484,10 @@ ngx_http_proxies_set_content_type(ngx_http_request_t *r,
 
     ho = &r->headers_out;
 
-    /* the value is complete: no charset is appended to it */
+    /*
+     * The value is complete: no charset of ours is appended, and one
+     * with parameters no longer matches "charset_types" as a plain type.
+     */
 
     ngx_str_null(&ho->charset);
     ho->content_type_lowcase = NULL;

@@ -435,3 +435,36 @@ down
 X-Seen: 503
 Retry-After: 5
 --- response_body: down
+
+
+=== TEST 22: a Content-Type with parameters gets no second charset
+--- http_config
+charset utf-8;
+--- proxies
+{ "proxies": {
+    "a": { "matchCondition": { "route": "/a" },
+           "responseOverrides": { "response.body": "a",
+               "response.headers.Content-Type": "text/plain; charset=iso-8859-1" } },
+    "b": { "matchCondition": { "route": "/b" },
+           "responseOverrides": { "response.body": "b",
+               "response.headers.Content-Type": "text/plain" } } } }
+--- request
+GET /a
+--- response_headers
+Content-Type: text/plain; charset=iso-8859-1
+--- response_body: a
+
+
+=== TEST 23: ... and one without parameters gets the configured charset
+--- http_config
+charset utf-8;
+--- proxies
+{ "proxies": {
+    "b": { "matchCondition": { "route": "/b" },
+           "responseOverrides": { "response.body": "b",
+               "response.headers.Content-Type": "text/plain" } } } }
+--- request
+GET /b
+--- response_headers
+Content-Type: text/plain; charset=utf-8
+--- response_body: b
