@@ -485,8 +485,8 @@ ngx_http_proxies_set_content_type(ngx_http_request_t *r,
     ho = &r->headers_out;
 
     /*
-     * The value is complete: no charset of ours is appended, and one
-     * with parameters no longer matches "charset_types" as a plain type.
+     * The charset of the old type goes; a value with parameters is sent
+     * as written, as it matches no "charset_types" entry.
      */
 
     ngx_str_null(&ho->charset);
