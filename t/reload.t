@@ -59,7 +59,8 @@ my $master = eval { start_nginx($conf, port => $port) };
 if (!ok($master, 'nginx starts')) {
     diag($@);
     stop_backend($bpid);
-    remove_tree($dir) if Test::More->builder->is_passing && !$ENV{TEST_NGINX_KEEP};
+    remove_tree($dir)
+    if Test::More->builder->is_passing && !$ENV{TEST_NGINX_KEEP};
 
 done_testing();
     exit;
@@ -147,6 +148,7 @@ stop_backend($bpid);
 # the [emerg] lines above were expected; anything else was not
 check_error_log(read_file("$dir/logs/error.log") . valgrind_logs($dir), 1);
 
-remove_tree($dir) if Test::More->builder->is_passing && !$ENV{TEST_NGINX_KEEP};
+remove_tree($dir)
+    if Test::More->builder->is_passing && !$ENV{TEST_NGINX_KEEP};
 
 done_testing();

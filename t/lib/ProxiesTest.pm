@@ -248,7 +248,9 @@ sub expand {
         BACKEND_PORT => $o{backend_port} // '',
     );
 
-    return $text =~ s/\$(BACKEND_PORT|BACKEND|PORT|PROXIES|SERVROOT)\b/$v{$1}/gr;
+    my $names = join '|', sort { length $b <=> length $a } keys %v;
+
+    return $text =~ s/\$($names)\b/$v{$1}/gr;
 }
 
 
@@ -701,7 +703,8 @@ sub check_error_log {
     my ($text, $allow_emerg, $what) = @_;
     my @bad = error_log_problems($text, $allow_emerg);
     ok(!@bad, ($what // 'error.log') . ' has no alert, emerg or sanitizer '
-              . 'report') or diag(join "\n", @bad[0 .. ($#bad > 19 ? 19 : $#bad)]);
+              . 'report')
+        or diag(join "\n", @bad[0 .. ($#bad > 19 ? 19 : $#bad)]);
 }
 
 
@@ -767,8 +770,9 @@ sub build_request {
 
     if (defined $body) {
         if (grep { /^transfer-encoding\s*:\s*chunked/i } @h) {
-            $body = (length $body ? sprintf("%x\r\n%s\r\n", length $body, $body)
-                                  : '') . "0\r\n\r\n";
+            $body = (length $body
+                     ? sprintf("%x\r\n%s\r\n", length $body, $body) : '')
+                    . "0\r\n\r\n";
         } elsif (!grep { /^content-length\s*:/i } @h) {
             push @h, 'Content-Length: ' . length $body;
         }
@@ -811,7 +815,8 @@ sub run_block {
     write_file("$dir/proxies.json", expand($b->{proxies}, %x))
         if defined $b->{proxies};
 
-    my $conf = nginx_conf(%x, env => \@env, no_module => defined $b->{no_module},
+    my $conf = nginx_conf(%x, env => \@env,
+                          no_module => defined $b->{no_module},
                           map { $_ => $b->{$_} }
                           grep { defined $b->{$_} }
                           qw(main_config http_config server_config config));
