@@ -1395,11 +1395,10 @@ ngx_http_proxies_function_header_out(ngx_http_request_t *r,
     h->value.len = ph->value.len;
     h->lowcase_key = low;
 
-    if (name.len == sizeof("location") - 1
-        && ngx_strncmp(low, "location", name.len) == 0)
-    {
-        r->headers_out.location = h;
-    }
+    /*
+     * r->headers_out.location is not set, as the proxy module does not:
+     * a relative Location is sent as the function wrote it
+     */
 
     return NGX_OK;
 }
@@ -1543,6 +1542,7 @@ ngx_http_proxies_function_thread(void *data, ngx_log_t *log)
 static void
 ngx_http_proxies_function_done(ngx_event_t *ev)
 {
+    ngx_int_t                 rc;
     ngx_connection_t         *c;
     ngx_http_request_t       *r;
     ngx_http_proxies_call_t  *call;
@@ -1561,7 +1561,8 @@ ngx_http_proxies_function_done(ngx_event_t *ev)
 
     if (r->write_event_handler == ngx_http_proxies_function_wait) {
         r->write_event_handler = ngx_http_request_empty_handler;
-        ngx_http_finalize_request(r, ngx_http_proxies_function_respond(r, call));
+        rc = ngx_http_proxies_function_respond(r, call);
+        ngx_http_finalize_request(r, rc);
 
     } else {
         /* the request was terminated while the function ran */
