@@ -57,7 +57,7 @@ $(BUILD)/nginx/objs/Makefile: config $(ROOT_STAMP)
 
 $(OUT): $(BUILD)/nginx/objs/Makefile $(SRCS)
 	flock $(BUILD)/.lock $(MAKE) -s -C $(BUILD)/nginx -f objs/Makefile modules
-	cp $(BUILD)/nginx/objs/$(MODULE) $@
+	cp $(BUILD)/nginx/objs/$(MODULE) $@.tmp && mv -f $@.tmp $@
 
 # the whole suite against Debian's nginx and the module built here
 test: deps $(OUT)

@@ -37,6 +37,8 @@ static ngx_int_t ngx_http_proxies_add_upstream(ngx_http_proxies_cc_t *cc,
     ngx_http_proxies_uri_t *uri);
 static ngx_flag_t ngx_http_proxies_setting_true(ngx_http_proxies_cc_t *cc,
     char *name);
+static ngx_int_t ngx_http_proxies_cc_field(ngx_http_proxies_cc_t *cc,
+    char *object, ngx_str_t *key);
 static u_char *ngx_http_proxies_cc_prefix(ngx_http_proxies_cc_t *cc,
     u_char *buf, u_char *last);
 
@@ -248,7 +250,11 @@ ngx_http_proxies_compile_req(ngx_http_proxies_cc_t *cc,
     o = m->req.elts;
 
     for (i = 0; i < m->req.nelts; i++) {
-        cc->field = o[i].key;
+        if (ngx_http_proxies_cc_field(cc, "requestOverrides.", &o[i].key)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
 
         switch (o[i].kind) {
 
@@ -344,7 +350,11 @@ ngx_http_proxies_compile_resp(ngx_http_proxies_cc_t *cc,
     o = m->resp.elts;
 
     for (i = 0; i < m->resp.nelts; i++) {
-        cc->field = o[i].key;
+        if (ngx_http_proxies_cc_field(cc, "responseOverrides.", &o[i].key)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
         p->resp.any = 1;
 
         switch (o[i].kind) {
@@ -653,14 +663,17 @@ ngx_http_proxies_compile_action(ngx_http_proxies_cc_t *cc,
 
     ngx_str_set(&cc->field, "backendUri");
 
-    if (ngx_http_proxies_add_upstream(cc, p->backend) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
     if (p->backend->localhost && table->local_call) {
         a->kind = NGX_HTTP_PROXIES_ACTION_LOCAL;
         a->handler = ngx_http_proxies_local_action;
-        return NGX_OK;
+
+        /* with a port, it may be another server: see local.c */
+        return p->backend->port ? ngx_http_proxies_add_upstream(cc, p->backend)
+                                : NGX_OK;
+    }
+
+    if (ngx_http_proxies_add_upstream(cc, p->backend) != NGX_OK) {
+        return NGX_ERROR;
     }
 
     a->kind = NGX_HTTP_PROXIES_ACTION_UPSTREAM;
@@ -759,6 +772,29 @@ ngx_http_proxies_is_token(ngx_str_t *s)
             return NGX_DECLINED;
         }
     }
+
+    return NGX_OK;
+}
+
+
+/* messages name the full JSON path, as the model's own messages do */
+
+static ngx_int_t
+ngx_http_proxies_cc_field(ngx_http_proxies_cc_t *cc, char *object,
+    ngx_str_t *key)
+{
+    size_t  len;
+
+    len = ngx_strlen(object);
+
+    cc->field.data = ngx_pnalloc(cc->temp_pool, len + key->len);
+    if (cc->field.data == NULL) {
+        return NGX_ERROR;
+    }
+
+    cc->field.len = ngx_cpymem(ngx_cpymem(cc->field.data, object, len),
+                               key->data, key->len)
+                    - cc->field.data;
 
     return NGX_OK;
 }

@@ -69,8 +69,8 @@ ngx_http_proxies_local_action(ngx_http_request_t *r,
 
     ctx->hops++;
 
+    /* the redirect takes a request reference; NGX_DONE gives ours back */
     (void) ngx_http_internal_redirect(r, &uri, &args);
-    ngx_http_finalize_request(r, NGX_DONE);
 
     return NGX_DONE;
 }

@@ -225,7 +225,10 @@ ngx_http_proxies_dropped(ngx_http_request_t *r, ngx_table_elt_t *h,
 }
 
 
-/* a header named by the client's Connection header is hop-by-hop too */
+/*
+ * A header named by the client's Connection header is hop-by-hop too.
+ * nginx 1.22 keeps no pointer to Connection, so the list is searched.
+ */
 
 static ngx_flag_t
 ngx_http_proxies_in_connection(ngx_http_request_t *r, ngx_table_elt_t *h)
@@ -233,8 +236,8 @@ ngx_http_proxies_in_connection(ngx_http_request_t *r, ngx_table_elt_t *h)
     u_char           *p, *last, *start;
     ngx_table_elt_t  *c;
 
-    c = r->headers_in.connection;
-
+    c = ngx_http_proxies_find(&r->headers_in.headers, "connection",
+                              sizeof("connection") - 1);
     if (c == NULL) {
         return 0;
     }
