@@ -1379,8 +1379,20 @@ ngx_http_proxies_function_header_out(ngx_http_request_t *r,
     {
         r->headers_out.content_type.data = (u_char *) ph->value.data;
         r->headers_out.content_type.len = ph->value.len;
-        r->headers_out.content_type_len = ph->value.len;
         r->headers_out.content_type_lowcase = NULL;
+
+        /* the type without parameters, for gzip_types and the like */
+
+        for (i = 0; i < ph->value.len && ph->value.data[i] != ';'; i++) {
+            /* void */
+        }
+
+        while (i && ph->value.data[i - 1] == ' ') {
+            i--;
+        }
+
+        r->headers_out.content_type_len = i;
+
         return NGX_OK;
     }
 
