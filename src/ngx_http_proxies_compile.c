@@ -14,6 +14,9 @@
 
 static ngx_int_t ngx_http_proxies_compile_proxy(ngx_http_proxies_cc_t *cc,
     ngx_http_proxies_model_t *m, ngx_http_proxies_proxy_t *p);
+static ngx_flag_t ngx_http_proxies_compile_function(
+    ngx_http_proxies_cc_t *cc, ngx_http_proxies_model_t *m,
+    ngx_http_proxies_proxy_t *p);
 static ngx_int_t ngx_http_proxies_compile_methods(ngx_http_proxies_cc_t *cc,
     ngx_http_proxies_model_t *m, ngx_http_proxies_proxy_t *p);
 static ngx_int_t ngx_http_proxies_compile_req(ngx_http_proxies_cc_t *cc,
@@ -160,6 +163,10 @@ ngx_http_proxies_compile_proxy(ngx_http_proxies_cc_t *cc,
         return NGX_ERROR;
     }
 
+    if (m->has_backend && ngx_http_proxies_compile_function(cc, m, p)) {
+        return p->action.data ? NGX_OK : NGX_ERROR;
+    }
+
     if (m->has_backend) {
         ngx_str_set(&cc->field, "backendUri");
 
@@ -180,6 +187,51 @@ ngx_http_proxies_compile_proxy(ngx_http_proxies_cc_t *cc,
     }
 
     return ngx_http_proxies_compile_resp(cc, m, p);
+}
+
+
+/*
+ * "function:NAME" names a loaded C function.  Returns 0 for any other
+ * backendUri; otherwise 1, with action.data NULL after an error.
+ */
+
+static ngx_flag_t
+ngx_http_proxies_compile_function(ngx_http_proxies_cc_t *cc,
+    ngx_http_proxies_model_t *m, ngx_http_proxies_proxy_t *p)
+{
+    ngx_str_t  name;
+
+    if (m->backend.len < sizeof("function:") - 1
+        || ngx_strncasecmp(m->backend.data, (u_char *) "function:",
+                           sizeof("function:") - 1)
+           != 0)
+    {
+        return 0;
+    }
+
+    ngx_str_set(&cc->field, "backendUri");
+
+    name.data = m->backend.data + sizeof("function:") - 1;
+    name.len = m->backend.len - (sizeof("function:") - 1);
+
+    p->action.kind = NGX_HTTP_PROXIES_ACTION_FUNCTION;
+    p->action.handler = ngx_http_proxies_function_action;
+    p->action.data = ngx_http_proxies_function_find(cc->pmcf, &name);
+
+    if (p->action.data == NULL) {
+        (void) ngx_http_proxies_cc_error(cc, "unknown function \"%V\", "
+                                         "expected one loaded by "
+                                         "\"proxies_functions\"", &name);
+        return 1;
+    }
+
+    if (ngx_http_proxies_compile_req(cc, m, p) != NGX_OK
+        || ngx_http_proxies_compile_resp(cc, m, p) != NGX_OK)
+    {
+        p->action.data = NULL;
+    }
+
+    return 1;
 }
 
 
@@ -653,6 +705,11 @@ ngx_http_proxies_compile_action(ngx_http_proxies_cc_t *cc,
     ngx_http_proxies_action_t  *a;
 
     a = &p->action;
+
+    if (a->kind == NGX_HTTP_PROXIES_ACTION_FUNCTION) {
+        return NGX_OK;
+    }
+
     a->data = p;
 
     if (p->backend == NULL) {
@@ -662,6 +719,17 @@ ngx_http_proxies_compile_action(ngx_http_proxies_cc_t *cc,
     }
 
     ngx_str_set(&cc->field, "backendUri");
+
+    /* Azure's http://localhost/api/NAME: a function before any proxy */
+    a->data = ngx_http_proxies_function_local(cc->pmcf, p->backend);
+
+    if (a->data) {
+        a->kind = NGX_HTTP_PROXIES_ACTION_FUNCTION;
+        a->handler = ngx_http_proxies_function_action;
+        return NGX_OK;
+    }
+
+    a->data = p;
 
     if (p->backend->localhost && table->local_call) {
         a->kind = NGX_HTTP_PROXIES_ACTION_LOCAL;

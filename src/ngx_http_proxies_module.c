@@ -51,6 +51,13 @@ static ngx_command_t  ngx_http_proxies_commands[] = {
       0,
       NULL },
 
+    { ngx_string("proxies_functions"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_http_proxies_functions,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("proxies_local_host"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
       ngx_http_proxies_local_host,
@@ -119,10 +126,10 @@ ngx_module_t  ngx_http_proxies_module = {
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
     NULL,                                  /* init module */
-    NULL,                                  /* init process */
+    ngx_http_proxies_function_init_process, /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
-    NULL,                                  /* exit process */
+    ngx_http_proxies_function_exit_process, /* exit process */
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };

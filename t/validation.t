@@ -39,6 +39,10 @@ for my $example (@examples) {
         my $http = join '', map { "    proxies_app_setting $_ $SETTINGS{$_};\n" }
                             sort keys %SETTINGS;
 
+        # the example functions, built by "make" into functions/
+        $http .= join '', map { "    proxies_functions $_;\n" }
+                          sort glob "$ProxiesTest::ROOT/functions/*.so";
+
         write_file("$dir/conf/nginx.conf", nginx_conf(
             port => free_port(), proxies => $example, http_config => $http,
             config => "location / { proxies $example; }\n"
