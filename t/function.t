@@ -434,7 +434,6 @@ Content-Type: text/plain
 --- response_body: calc add was replaced
 
 === TEST 5: {backend.response.*} in responseOverrides is the function's response
---- todo: response.c sets has_backend only for proxies with a backendUri URL
 --- http_config eval
 "proxies_functions $::FN/calc.so;"
 --- proxies
