@@ -754,3 +754,22 @@ qq({"error": "no such code"}\n)
 Content-Type: text/html; charset=utf-8
 Content-Length: 9
 --- response_body: <p>hi</p>
+
+=== TEST 33: a local hop to a proxy whose backend is a function
+--- http_config eval
+"proxies_functions $::FN/echo.so;"
+--- proxies
+{ "proxies": {
+    "front": { "matchCondition": {"route": "/front/{id}"},
+               "backendUri": "http://localhost/inner/{id}",
+               "requestOverrides": {
+                   "backend.request.headers.X-Hop": "front" } },
+    "inner": { "matchCondition": {"route": "/inner/{id}"},
+               "backendUri": "function:echo",
+               "responseOverrides": { "response.headers.X-Inner": "{id}" } }
+} }
+--- request
+GET /front/5?k=v
+--- response_headers
+X-Inner: 5
+--- response_body_like: "proxy": "inner", "method": "GET", "path": "/inner/5", "query": "k=v", "params": \{"id": "5"\}, .*"X-Hop": "front"
