@@ -42,6 +42,7 @@ typedef struct {
     ngx_http_proxies_model_t     *model;      /* the proxy being read */
     ngx_array_t                  *models;
     ngx_array_t                   normalized; /* ngx_str_t, per model */
+    ngx_hash_keys_arrays_t        names;      /* normalized, lower case */
     ngx_array_t                   spellings;  /* ngx_str_t, warned keys */
     u_char                        path[NGX_HTTP_PROXIES_PATH_LEN];
     size_t                        plen;
@@ -365,8 +366,13 @@ ngx_http_proxies_model_build(ngx_conf_t *cf, ngx_str_t *file, void *root,
     vc->cc.field.data = vc->path;
     vc->models = models;
 
-    if (ngx_array_init(&vc->normalized, cf->temp_pool, 16, sizeof(ngx_str_t))
-        != NGX_OK
+    vc->names.pool = cf->temp_pool;
+    vc->names.temp_pool = cf->temp_pool;
+
+    if (ngx_hash_keys_array_init(&vc->names, NGX_HASH_LARGE) != NGX_OK
+        || ngx_array_init(&vc->normalized, cf->temp_pool, 16,
+                          sizeof(ngx_str_t))
+           != NGX_OK
         || ngx_array_init(&vc->spellings, cf->temp_pool, 4, sizeof(ngx_str_t))
            != NGX_OK)
     {
@@ -847,6 +853,7 @@ static ngx_int_t
 ngx_http_proxies_v_name(ngx_http_proxies_vctx_t *vc, ngx_str_t *name)
 {
     u_char      *p, *end, *d, c;
+    ngx_int_t    rc;
     ngx_str_t   *norm, *prev;
     ngx_uint_t   i;
 
@@ -878,6 +885,13 @@ ngx_http_proxies_v_name(ngx_http_proxies_vctx_t *vc, ngx_str_t *name)
         return ngx_http_proxies_cc_error(&vc->cc,
                    "the proxy name has no letter, digit, \"_\" or \"-\"; "
                    "Azure names a proxy by those characters alone");
+    }
+
+    /* a hash finds a clash; the scan below only names it */
+    rc = ngx_hash_add_key(&vc->names, norm, norm, 0);
+
+    if (rc != NGX_BUSY) {
+        return rc == NGX_OK ? NGX_OK : NGX_ERROR;
     }
 
     prev = vc->normalized.elts;
