@@ -468,3 +468,93 @@ GET /b
 --- response_headers
 Content-Type: text/plain; charset=utf-8
 --- response_body: b
+
+
+=== TEST 24: a local chain: the inner proxy's overrides apply first
+--- proxies
+{ "proxies": {
+    "outer": { "matchCondition": { "route": "/a/{x}" },
+               "backendUri": "http://localhost/b/{x}",
+               "responseOverrides": {
+                   "response.headers.X-Order": "{backend.response.headers.X-Order}-outer-{x}",
+                   "response.headers.X-Inner-Status": "{backend.response.statusCode}",
+                   "response.statusCode": "200" } },
+    "inner": { "matchCondition": { "route": "/b/{y}" },
+               "responseOverrides": {
+                   "response.statusCode": "202",
+                   "response.headers.X-Order": "inner-{y}",
+                   "response.body": "from inner {y}" } } } }
+--- request
+GET /a/1
+--- error_code: 200
+--- response_headers
+X-Order: inner-1-outer-1
+X-Inner-Status: 202
+--- response_body: from inner 1
+
+
+=== TEST 25: a local call to a function location: its body replaced
+--- proxies
+{ "proxies": { "fn": { "matchCondition": { "route": "/hello/{name}" },
+                       "backendUri": "http://localhost/api/greet",
+                       "responseOverrides": {
+                           "response.body": { "greeting": "{backend.response.headers.X-Fn} {name}" } } } } }
+--- config
+location / { proxies $PROXIES; }
+location /api/ { proxy_pass http://$BACKEND; }
+--- backend_response
+HTTP/1.1 200 OK
+X-Fn: hi
+
+a long function body
+--- request
+GET /hello/you
+--- backend_request
+GET /api/greet
+--- response_headers
+Content-Type: application/json
+--- response_body: {"greeting":"hi you"}
+
+
+=== TEST 26: a function location's add_header is part of its response
+--- todo: the filter runs before add_header (see ngx_module_order in config)
+--- proxies
+{ "proxies": { "fn": { "matchCondition": { "route": "/hello" },
+                       "backendUri": "http://localhost/api/greet",
+                       "responseOverrides": {
+                           "response.headers.X-Copy": "{backend.response.headers.X-Fn}",
+                           "response.headers.X-Fn": "" } } } }
+--- config
+location / { proxies $PROXIES; }
+location /api/ { add_header X-Fn hi; return 200 "fn"; }
+--- request
+GET /hello
+--- response_headers
+X-Copy: hi
+!X-Fn
+--- response_body: fn
+
+
+=== TEST 27: the replaced body goes through gzip afterwards
+--- http_config
+gzip on;
+gzip_min_length 1;
+gzip_types text/plain;
+--- proxies
+{ "proxies": { "p": { "matchCondition": { "route": "/r" },
+    "backendUri": "http://$BACKEND/r",
+    "responseOverrides": { "response.body": "hello hello hello hello" } } } }
+--- request
+GET /r
+--- more_headers
+Accept-Encoding: gzip
+--- backend_response
+HTTP/1.1 200 OK
+Content-Type: text/plain
+Content-Encoding: br
+
+brotli bytes
+--- response_headers
+Content-Encoding: gzip
+!Content-Length
+--- response_body_like: ^\x1f\x8b
