@@ -632,17 +632,17 @@ ngx_http_proxies_function_action(ngx_http_request_t *r,
 
     ngx_http_proxies_trace(r, ctx, "call-function", &func->backend);
 
-    rc = ngx_http_proxies_request_apply(r, ctx);
-    if (rc != NGX_OK) {
-        return rc;
-    }
-
     if (!func->ready) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "proxies: proxy \"%V\": function \"%V\" is not "
                       "available, its init failed",
                       &ctx->match.proxy->name, &func->name);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_proxies_request_apply(r, ctx);
+    if (rc != NGX_OK) {
+        return rc;
     }
 
     /* the function gets the body in one piece; 413 comes before it runs */
@@ -661,6 +661,7 @@ ngx_http_proxies_function_action(ngx_http_request_t *r,
 static void
 ngx_http_proxies_function_body(ngx_http_request_t *r)
 {
+    ngx_int_t                     rc;
     ngx_http_proxies_ctx_t       *ctx;
     ngx_http_proxies_function_t  *func;
 
@@ -669,8 +670,6 @@ ngx_http_proxies_function_body(ngx_http_request_t *r)
 
 #if (NGX_THREADS)
     if (func->thread_pool) {
-        ngx_int_t  rc;
-
         rc = ngx_http_proxies_function_post(r, ctx, func);
 
         if (rc != NGX_OK) {
@@ -681,7 +680,9 @@ ngx_http_proxies_function_body(ngx_http_request_t *r)
     }
 #endif
 
-    ngx_http_finalize_request(r, ngx_http_proxies_function_call(r, ctx, func));
+    rc = ngx_http_proxies_function_call(r, ctx, func);
+
+    ngx_http_finalize_request(r, rc);
 }
 
 
@@ -1603,6 +1604,10 @@ ngx_http_proxies_function_arena_alloc(ngx_proxies_request_t *req,
     size_t                     n;
     ngx_http_proxies_chunk_t  *chunk;
     ngx_http_proxies_arena_t  *arena;
+
+    if (size > NGX_MAX_SIZE_T_VALUE / 2) {
+        return NULL;
+    }
 
     arena = req->internal;
     size = ngx_align(size, 16);
