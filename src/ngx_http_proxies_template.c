@@ -15,6 +15,8 @@
 
 /* route parameters into a path keep the client's encoding */
 #define NGX_HTTP_PROXIES_ESC_RAW_PATH  100
+/* a value of "." or ".." in a path: a segment, never a dot-segment */
+#define NGX_HTTP_PROXIES_ESC_DOTS      101
 
 
 typedef struct {
@@ -795,6 +797,13 @@ ngx_http_proxies_tpl_eval(ngx_http_proxies_eval_t *ev,
             return NGX_ERROR;
         }
 
+        if (modes[i] == NGX_HTTP_PROXIES_ESC_PATH
+            && (values[i].len == 1 || values[i].len == 2)
+            && ngx_strncmp(values[i].data, "..", values[i].len) == 0)
+        {
+            modes[i] = NGX_HTTP_PROXIES_ESC_DOTS;
+        }
+
         len += ngx_http_proxies_escape(NULL, values[i].data, values[i].len,
                                        modes[i], ev->decode_slashes);
     }
@@ -1289,6 +1298,10 @@ ngx_http_proxies_escape(u_char *dst, u_char *src, size_t size,
 
         case NGX_HTTP_PROXIES_ESC_PATH:
             encode = !ngx_http_proxies_pchar(c);
+            break;
+
+        case NGX_HTTP_PROXIES_ESC_DOTS:
+            encode = 1;
             break;
 
         case NGX_HTTP_PROXIES_ESC_QUERY:

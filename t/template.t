@@ -339,3 +339,13 @@ GET /v?x=a/b?c&d=$!*
 --- must_die
 --- error_log_like
 backendUri "http://example.com/v\?x=\[1\]" has the invalid character "\["
+
+
+=== TEST 32: a value of "." or ".." in a path stays one segment
+--- proxies
+{ "proxies": { "p": { "matchCondition": { "route": "/p" },
+                      "backendUri": "http://$BACKEND/files/{request.querystring.a}/{request.querystring.b}/x/{request.querystring.c}" } } }
+--- request
+GET /p?a=..&b=.&c=...
+--- backend_request
+GET /files/%2E%2E/%2E/x/...?a=..&b=.&c=...
