@@ -416,6 +416,7 @@ ngx_http_proxies_tc_literal(ngx_http_proxies_tc_t *tc, ngx_str_t *text)
 static ngx_int_t
 ngx_http_proxies_tc_variable(ngx_http_proxies_tc_t *tc, ngx_str_t *name)
 {
+    u_char                    *p;
     ngx_str_t                  suffix;
     ngx_http_proxies_var_t    *v;
     ngx_http_proxies_tpart_t  *part;
@@ -431,6 +432,19 @@ ngx_http_proxies_tc_variable(ngx_http_proxies_tc_t *tc, ngx_str_t *name)
     if (v->name.len == 0) {
         if (ngx_strlchr(name->data, name->data + name->len, '.') == NULL) {
             return ngx_http_proxies_tc_param(tc, name);
+        }
+
+        p = ngx_strlcasestrn(name->data, name->data + name->len,
+                             (u_char *) ".header.", sizeof(".header.") - 2);
+
+        if (p != NULL) {
+            ngx_http_proxies_cc_warn(tc->cc, "unknown variable \"{%V}\" is "
+                                     "replaced by an empty string; did you "
+                                     "mean \"{%*s.headers.%*s}\"?", name,
+                                     (size_t) (p - name->data), name->data,
+                                     (size_t) (name->data + name->len - p - 8),
+                                     p + 8);
+            return NGX_OK;
         }
 
         ngx_http_proxies_cc_warn(tc->cc, "unknown variable \"{%V}\" is "

@@ -310,7 +310,7 @@ backendUri "http://example.com:99999/api": invalid port
 \[warn\] .*proxy "w", field "backendUri": "\{nope\}" is not a parameter of the route and is replaced by an empty string
 \[warn\] .*proxy "w", field ".*X-A": app setting "UNDEFINED_NAME" is not defined; "%UNDEFINED_NAME%" is kept as written
 \[warn\] .*proxy "w", field ".*X-A": "\\t" is kept as written
-\[warn\] .*proxy "w", field ".*response.body": unknown variable "\{request.header.X\}" is replaced by an empty string
+\[warn\] .*proxy "w", field ".*response.body": unknown variable "\{request.header.X\}" is replaced by an empty string; did you mean "\{request.headers.X\}"\?
 
 
 === TEST 29: refused: user information
