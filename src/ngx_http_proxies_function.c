@@ -1264,8 +1264,8 @@ ngx_http_proxies_function_respond(ngx_http_request_t *r,
     }
 
     if (resp->body.len && resp->body.data == NULL) {
-        return ngx_http_proxies_function_invalid(r, call, "a body without "
-                                                 "data", NULL);
+        return ngx_http_proxies_function_invalid(r, call, "a body length "
+                                                 "without data", NULL);
     }
 
     return ngx_http_proxies_function_send(r, call);
@@ -1300,16 +1300,17 @@ ngx_http_proxies_function_status(ngx_http_request_t *r,
     }
 
     if (resp->reason.data == NULL) {
-        return ngx_http_proxies_function_invalid(r, call, "a reason phrase",
-                                                 NULL);
+        return ngx_http_proxies_function_invalid(r, call, "a reason phrase "
+                                                 "length without data", NULL);
     }
 
     for (i = 0; i < resp->reason.len; i++) {
         if (resp->reason.data[i] == CR || resp->reason.data[i] == LF
             || resp->reason.data[i] == '\0')
         {
-            return ngx_http_proxies_function_invalid(r, call, "the reason "
-                                                     "phrase", &resp->reason);
+            return ngx_http_proxies_function_invalid(r, call, "CR, LF or NUL "
+                                                     "in the reason phrase",
+                                                     NULL);
         }
     }
 
@@ -1343,21 +1344,23 @@ ngx_http_proxies_function_header_out(ngx_http_request_t *r,
     if (name.len == 0 || name.data == NULL
         || ngx_http_proxies_is_token(&name) != NGX_OK)
     {
-        return ngx_http_proxies_function_invalid(r, call, "a header name",
+        return ngx_http_proxies_function_invalid(r, call, "a header name "
+                                                 "that is not a token",
                                                  &ph->name);
     }
 
     if (ph->value.len && ph->value.data == NULL) {
-        return ngx_http_proxies_function_invalid(r, call, "a header value",
-                                                 NULL);
+        return ngx_http_proxies_function_invalid(r, call, "a value length "
+                                                 "without data in header",
+                                                 &ph->name);
     }
 
     for (i = 0; i < ph->value.len; i++) {
         c = ph->value.data[i];
 
         if (c == CR || c == LF || c == '\0') {
-            return ngx_http_proxies_function_invalid(r, call, "the value of "
-                                                     "header", &ph->name);
+            return ngx_http_proxies_function_invalid(r, call, "CR, LF or NUL "
+                                                     "in header", &ph->name);
         }
     }
 
@@ -1423,14 +1426,16 @@ ngx_http_proxies_function_invalid(ngx_http_request_t *r,
 {
     ngx_str_t  text;
 
-    text.data = (u_char *) (s ? s->data : "");
-    text.len = s ? s->len : 0;
+    /* a name that is not a token may hold anything: shown up to 64 bytes */
+
+    text.data = (u_char *) (s && s->data ? s->data : "");
+    text.len = s && s->data ? ngx_min(s->len, 64) : 0;
 
     ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                   "proxies: proxy \"%V\": function \"%V\" returned an "
-                  "invalid response: bad %s \"%V\"",
+                  "invalid response: %s%s%V%s",
                   &call->ctx->match.proxy->name, &call->func->name,
-                  what, &text);
+                  what, s ? " \"" : "", &text, s ? "\"" : "");
 
     return NGX_HTTP_BAD_GATEWAY;
 }

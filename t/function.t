@@ -71,12 +71,6 @@ static int crlf(ngx_proxies_request_t *req, ngx_proxies_response_t *resp)
     return ngx_proxies_set_header(req, resp, "X-Split", "a\r\nX-Injected: 1");
 }
 
-static int init_fail(const ngx_proxies_worker_t *w, void **state)
-{
-    (void) w; (void) state;
-    return NGX_PROXIES_ERROR;
-}
-
 static int never(ngx_proxies_request_t *req, ngx_proxies_response_t *resp)
 {
     (void) req; (void) resp;
@@ -139,8 +133,6 @@ static const ngx_proxies_function_t f3 = { NGX_PROXIES_FUNCTION_VERSION,
     "header", 0, NULL, NULL, header };
 static const ngx_proxies_function_t f4 = { NGX_PROXIES_FUNCTION_VERSION,
     "crlf", 0, NULL, NULL, crlf };
-static const ngx_proxies_function_t f5 = { NGX_PROXIES_FUNCTION_VERSION,
-    "initfail", 0, init_fail, NULL, never };
 static const ngx_proxies_function_t f6 = { NGX_PROXIES_FUNCTION_VERSION,
     "teapot", 0, NULL, NULL, teapot };
 static const ngx_proxies_function_t f7 = { NGX_PROXIES_FUNCTION_VERSION,
@@ -153,8 +145,77 @@ static const ngx_proxies_function_t f10 = { NGX_PROXIES_FUNCTION_VERSION,
     "ctype", 0, NULL, NULL, ctype };
 
 const ngx_proxies_function_t *ngx_proxies_functions[] = {
-    &f1, &f2, &f3, &f4, &f5, &f6, &f7, &f8, &f9, &f10, NULL
+    &f1, &f2, &f3, &f4, &f6, &f7, &f8, &f9, &f10, NULL
 };
+EOF
+
+# per-worker hooks: one whose init fails, one that logs init and exit
+build('life', <<'EOF');
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef struct { char path[512]; unsigned long calls; } life_t;
+
+static void note(const char *path, const char *what, unsigned long n)
+{
+    FILE  *f = fopen(path, "a");
+    if (f) { fprintf(f, "%s %lu\n", what, n); fclose(f); }
+}
+
+static int init_fail(const ngx_proxies_worker_t *w, void **state)
+{
+    (void) w; (void) state;
+    return NGX_PROXIES_ERROR;
+}
+
+static int never(ngx_proxies_request_t *req, ngx_proxies_response_t *resp)
+{
+    (void) req; (void) resp;
+    abort();
+}
+
+static int init(const ngx_proxies_worker_t *w, void **state)
+{
+    size_t   i;
+    life_t  *l = calloc(1, sizeof(life_t));
+
+    if (l == NULL) {
+        return NGX_PROXIES_ERROR;
+    }
+    for (i = 0; i < w->nsettings; i++) {
+        if (w->settings[i].name.len == 6
+            && memcmp(w->settings[i].name.data, "MARKER", 6) == 0
+            && w->settings[i].value.len < sizeof(l->path))
+        {
+            memcpy(l->path, w->settings[i].value.data,
+                   w->settings[i].value.len);
+        }
+    }
+    note(l->path, "init", w->worker);
+    *state = l;
+    return NGX_PROXIES_OK;
+}
+
+static void fini(void *state)
+{
+    life_t  *l = state;
+    note(l->path, "exit", l->calls);
+    free(l);
+}
+
+static int life(ngx_proxies_request_t *req, ngx_proxies_response_t *resp)
+{
+    life_t  *l = req->state;
+    resp->body = ngx_proxies_printf(req, "call %lu\n", ++l->calls);
+    return resp->body.data ? NGX_PROXIES_OK : NGX_PROXIES_ERROR;
+}
+
+static const ngx_proxies_function_t f1 = { NGX_PROXIES_FUNCTION_VERSION,
+    "initfail", 0, init_fail, NULL, never };
+static const ngx_proxies_function_t f2 = { NGX_PROXIES_FUNCTION_VERSION,
+    "life", 0, init, fini, life };
+
+const ngx_proxies_function_t *ngx_proxies_functions[] = { &f1, &f2, NULL };
 EOF
 
 my $VERSIONED = <<'EOF';
@@ -261,6 +322,33 @@ subtest 'shortener: create, follow, count clicks, per-worker state' => sub {
     is($res->{reason}, 'Short And Stout', 'with its reason phrase');
 
     ok(stop_nginx(), 'nginx stops');
+    check_error_log(read_file("$dir/logs/error.log"));
+};
+
+
+subtest 'init and exit run once per worker, state lives across calls' => sub {
+    my $dir = servroot('function-life');
+    my $port = free_port();
+    write_file("$dir/proxies.json", q({ "proxies": { "life": {
+        "matchCondition": { "route": "/life" },
+        "backendUri": "function:life" } } }));
+    my $conf = nginx_conf(port => $port, http_config =>
+        "proxies_functions $LIB/life.so;\n"
+        . "proxies_app_setting MARKER $dir/marker;");
+    # workers may run as another user
+    write_file("$dir/marker", '');
+    chmod 0666, "$dir/marker";
+
+    ok(eval { start_nginx($conf, port => $port) }, 'nginx starts')
+        or diag($@);
+
+    is(request($port, 'GET', '/life')->{body}, "call 1\n", 'first call');
+    is(request($port, 'GET', '/life')->{body}, "call 2\n",
+       'the state is kept');
+
+    ok(stop_nginx(), 'nginx stops');
+    is(read_file("$dir/marker"), "init 0\nexit 2\n",
+       'init with the settings, exit with the state');
     check_error_log(read_file("$dir/logs/error.log"));
 };
 
@@ -586,7 +674,7 @@ proxies: proxy "p1": function "status" returned an invalid response: status 42, 
                        "backendUri": "function:header" } } }
 --- error_code: 502
 --- error_log
-proxies: proxy "p1": function "header" returned an invalid response: bad a header name "Bad Header"
+proxies: proxy "p1": function "header" returned an invalid response: a header name that is not a token "Bad Header"
 
 === TEST 18: CR LF in a header value is an invalid response: 502, no split
 --- http_config eval
@@ -598,11 +686,11 @@ proxies: proxy "p1": function "header" returned an invalid response: bad a heade
 --- response_headers
 !X-Injected
 --- error_log
-function "crlf" returned an invalid response: bad the value of header "X-Split"
+function "crlf" returned an invalid response: CR, LF or NUL in header "X-Split"
 
 === TEST 19: a failed init: the worker serves on, the function answers 500
 --- http_config eval
-"proxies_functions $::LIB/bad.so;"
+"proxies_functions $::LIB/life.so;"
 --- proxies
 { "proxies": { "p1": { "matchCondition": {"route": "/"},
                        "backendUri": "function:initfail" } } }
