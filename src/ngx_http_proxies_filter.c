@@ -124,6 +124,20 @@ ngx_http_proxies_header_filter(ngx_http_request_t *r)
 
     ctx->header_done = 1;
 
+    /*
+     * nginx's own 502 or 504 for a backend that never answered: there
+     * is no backend response to override, and the failure must show.
+     */
+
+    if (r->err_status && r->upstream
+        && r->upstream->headers_in.status_n == 0)
+    {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "proxies: no backend response, no overrides");
+
+        return ngx_http_next_header_filter(r);
+    }
+
     p = ctx->pending.elts;
 
     for (i = ctx->pending.nelts; i-- > 0; /* void */) {

@@ -558,3 +558,33 @@ brotli bytes
 Content-Encoding: gzip
 !Content-Length
 --- response_body_like: ^\x1f\x8b
+
+
+=== TEST 28: a backend that cannot be reached gives 502, not overridden
+--- proxies
+{ "proxies": { "p": { "matchCondition": { "route": "/r" },
+    "backendUri": "http://127.0.0.1:1/r",
+    "responseOverrides": { "response.statusCode": "200",
+                           "response.headers.X-Over": "yes",
+                           "response.body": "mock" } } } }
+--- request
+GET /r
+--- error_code: 502
+--- response_headers
+!X-Over
+--- response_body_like: 502 Bad Gateway
+
+
+=== TEST 29: a backend that is too slow gives 504, not overridden
+--- proxies
+{ "proxies": { "p": { "matchCondition": { "route": "/r" },
+    "backendUri": "http://$BACKEND/r",
+    "responseOverrides": { "response.headers.X-Over": "yes" } } } }
+--- config
+location / { proxies $PROXIES; proxy_read_timeout 1s; }
+--- backend_delay: 3
+--- request
+GET /r
+--- error_code: 504
+--- response_headers
+!X-Over
