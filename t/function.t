@@ -373,9 +373,18 @@ subtest 'reload picks up a rebuilt library' => sub {
 
     is($res->{body}, "version 2\n", 'version 2 after the reload');
 
+    # a library that fails to load fails the reload; old workers serve on
+    write_file("$LIB/version.so", "not an ELF file\n");
+    ok(!reload_nginx(), 'HUP with a broken library fails');
+    like(read_file("$dir/logs/error.log"),
+         qr/\[emerg\].*cannot load functions from ".*version.so"/,
+         'the master says why');
+    is(request($port, 'GET', '/version')->{body}, "version 2\n",
+       'version 2 still serves');
+
     ok(stop_nginx(), 'nginx stops');
     my $log = read_file("$dir/logs/error.log");
-    check_error_log($log);
+    check_error_log($log, 1);
 
     # each load copies the library and removes the copy once loaded
     my @left = grep { -M $_ > 10 / 86400 }
