@@ -517,7 +517,6 @@ Content-Type: application/json
 
 
 === TEST 26: a function location's add_header is part of its response
---- todo: the filter runs before add_header (see ngx_module_order in config)
 --- proxies
 { "proxies": { "fn": { "matchCondition": { "route": "/hello" },
                        "backendUri": "http://localhost/api/greet",
