@@ -260,7 +260,11 @@ ngx_proxies_add_header(ngx_proxies_request_t *req,
 }
 
 
-/* the same, with NUL-terminated strings that outlive the request */
+/*
+ * The same with NUL-terminated strings.  Like every response string,
+ * they must live until the response is sent: literals, request memory
+ * or the function's state.
+ */
 #define ngx_proxies_set_header(req, resp, name, value)                      \
     ngx_proxies_add_header(req, resp, ngx_proxies_string(name),             \
                            ngx_proxies_string(value))
