@@ -268,6 +268,7 @@ short_init(const ngx_proxies_worker_t *worker, void **state)
     }
 
     st->worker = worker->worker;
+    st->next = 1;
     *state = st;
 
     return NGX_PROXIES_OK;
