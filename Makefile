@@ -28,9 +28,14 @@ TEST_ENV     := TEST_NGINX_BINARY=$(NGINX) PROXIES_MODULE=$(CURDIR)/$(OUT)
 DEMO_RUN     := demo/run
 DEMO_PROXIES ?= proxies/example.json
 
-.PHONY: all deps demo demo-stop test test-asan test-valgrind test-run clean
+.PHONY: all deps demo demo-stop test test-asan test-valgrind test-run clean \
+        functions
 
-all: $(OUT)
+all: $(OUT) functions
+
+# the example functions: functions/*.c -> functions/*.so
+functions:
+	$(MAKE) -s -C functions
 
 deps:
 	@missing=""; for p in $(DEBS); do \
@@ -85,7 +90,7 @@ test-run:
 
 # nginx on 127.0.0.1:8080 serving $(DEMO_PROXIES), in front of a stand-in
 # monolith served by the same nginx on 127.0.0.1:8081
-demo: deps $(OUT)
+demo: deps $(OUT) functions
 	@mkdir -p $(DEMO_RUN)/logs $(DEMO_RUN)/tmp
 	@sed -e 's|@ROOT@|$(CURDIR)|g' -e 's|@RUN@|$(CURDIR)/$(DEMO_RUN)|g' \
 	    -e 's|@MODULE@|$(CURDIR)/$(OUT)|g' \

@@ -201,11 +201,16 @@ typedef enum {
 } ngx_http_proxies_action_kind_e;
 
 
-/* one action: a handler plus its payload, chosen at compile time */
+/*
+ * One action: a handler plus its payload, chosen at compile time.  A
+ * proxy has one; blue/green slots and breaker fallbacks have their own,
+ * and the handler picks which one a request takes (ctx->action).
+ */
 typedef struct {
     ngx_http_proxies_action_kind_e  kind;
     ngx_http_proxies_action_pt      handler;
-    void                           *data;
+    void                           *data;     /* a function, for FUNCTION */
+    ngx_http_proxies_uri_t         *backend;  /* UPSTREAM, LOCAL */
 } ngx_http_proxies_action_t;
 
 
@@ -311,6 +316,8 @@ typedef struct {
 typedef struct {
     ngx_http_proxies_proxy_t     *proxy;
     ngx_http_proxies_capture_t   *captures;
+    unsigned                      backend:1;    /* a backend answered: the
+                                                   backend.* variables apply */
 } ngx_http_proxies_pending_t;
 
 
@@ -318,6 +325,7 @@ struct ngx_http_proxies_ctx_s {
     ngx_http_request_t           *request;      /* owner: subrequests share
                                                    the pool, not the ctx */
     ngx_http_proxies_match_t      match;
+    ngx_http_proxies_action_t    *action;       /* the one this request takes */
     ngx_http_proxies_eval_t       eval;
     ngx_str_t                     backend_url;  /* $proxies_backend_uri */
     ngx_str_t                     backend_method;
@@ -424,7 +432,8 @@ size_t ngx_http_proxies_escape(u_char *dst, u_char *src, size_t size,
 ngx_int_t ngx_http_proxies_uri_compile(ngx_http_proxies_cc_t *cc,
     ngx_str_t *src, ngx_http_proxies_uri_t *uri);
 ngx_int_t ngx_http_proxies_uri_build(ngx_http_proxies_eval_t *ev,
-    ngx_http_proxies_proxy_t *proxy, ngx_str_t *path, ngx_str_t *args);
+    ngx_http_proxies_uri_t *uri, ngx_http_proxies_proxy_t *proxy,
+    ngx_str_t *path, ngx_str_t *args);
 
 /* compile.c: model -> compiled proxies -> table */
 ngx_http_proxies_table_t *ngx_http_proxies_compile(ngx_conf_t *cf,

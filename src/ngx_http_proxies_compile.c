@@ -710,7 +710,7 @@ ngx_http_proxies_compile_action(ngx_http_proxies_cc_t *cc,
         return NGX_OK;
     }
 
-    a->data = p;
+    a->backend = p->backend;
 
     if (p->backend == NULL) {
         a->kind = NGX_HTTP_PROXIES_ACTION_STATIC;
@@ -728,8 +728,6 @@ ngx_http_proxies_compile_action(ngx_http_proxies_cc_t *cc,
         a->handler = ngx_http_proxies_function_action;
         return NGX_OK;
     }
-
-    a->data = p;
 
     if (p->backend->localhost && table->local_call) {
         a->kind = NGX_HTTP_PROXIES_ACTION_LOCAL;

@@ -626,7 +626,7 @@ ngx_http_proxies_function_action(ngx_http_request_t *r,
     ngx_int_t                     rc;
     ngx_http_proxies_function_t  *func;
 
-    func = ctx->match.proxy->action.data;
+    func = ctx->action->data;
 
     ctx->backend_url = func->backend;
 
@@ -666,7 +666,7 @@ ngx_http_proxies_function_body(ngx_http_request_t *r)
     ngx_http_proxies_function_t  *func;
 
     ctx = ngx_http_proxies_get_ctx(r);
-    func = ctx->match.proxy->action.data;
+    func = ctx->action->data;
 
 #if (NGX_THREADS)
     if (func->thread_pool) {

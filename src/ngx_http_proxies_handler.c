@@ -48,6 +48,7 @@ ngx_http_proxies_handler(ngx_http_request_t *r)
     }
 
     ctx->match = m;
+    ctx->action = &m.proxy->action;
 
     ngx_memzero(&ctx->eval, sizeof(ngx_http_proxies_eval_t));
     ctx->eval.r = r;
@@ -64,7 +65,7 @@ ngx_http_proxies_handler(ngx_http_request_t *r)
 
     ngx_http_proxies_trace_start(r, ctx);
 
-    return m.proxy->action.handler(r, ctx);
+    return ctx->action->handler(r, ctx);
 }
 
 
@@ -160,6 +161,7 @@ ngx_http_proxies_push_pending(ngx_http_request_t *r,
 
     p->proxy = ctx->match.proxy;
     p->captures = ctx->match.captures;
+    p->backend = (ctx->action->kind != NGX_HTTP_PROXIES_ACTION_STATIC);
 
     return NGX_OK;
 }

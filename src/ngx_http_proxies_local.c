@@ -31,7 +31,7 @@ ngx_http_proxies_local_action(ngx_http_request_t *r,
     ngx_str_t                path, args, uri;
     ngx_http_proxies_uri_t  *be;
 
-    be = ctx->match.proxy->backend;
+    be = ctx->action->backend;
 
     if (!ngx_http_proxies_same_port(r, be->port)) {
         return ngx_http_proxies_upstream_action(r, ctx);

@@ -152,8 +152,7 @@ ngx_http_proxies_response_apply(ngx_http_request_t *r,
     ev = ctx->eval;
     ev.r = r;
     ev.match = &m;
-    ev.has_backend = (p->proxy->action.kind
-                      != NGX_HTTP_PROXIES_ACTION_STATIC);
+    ev.has_backend = p->backend;
 
     values = ngx_palloc(r->pool, (resp->headers.nelts + 1) * sizeof(ngx_str_t));
     if (values == NULL) {

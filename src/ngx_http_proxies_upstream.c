@@ -43,9 +43,10 @@ ngx_http_proxies_backend_request(ngx_http_request_t *r,
     ngx_int_t                rc;
     ngx_http_proxies_uri_t  *be;
 
-    be = ctx->match.proxy->backend;
+    be = ctx->action->backend;
 
-    if (ngx_http_proxies_uri_build(&ctx->eval, ctx->match.proxy, path, args)
+    if (ngx_http_proxies_uri_build(&ctx->eval, be, ctx->match.proxy, path,
+                                   args)
         != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;

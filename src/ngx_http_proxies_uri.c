@@ -604,13 +604,11 @@ ngx_http_proxies_uri_blame(ngx_http_proxies_cc_t *cc, ngx_str_t *src,
 
 ngx_int_t
 ngx_http_proxies_uri_build(ngx_http_proxies_eval_t *ev,
-    ngx_http_proxies_proxy_t *proxy, ngx_str_t *path, ngx_str_t *args)
+    ngx_http_proxies_uri_t *uri, ngx_http_proxies_proxy_t *proxy,
+    ngx_str_t *path, ngx_str_t *args)
 {
-    u_char                  *p;
-    ngx_str_t                query, *client;
-    ngx_http_proxies_uri_t  *uri;
-
-    uri = proxy->backend;
+    u_char      *p;
+    ngx_str_t    query, *client;
 
     if (ngx_http_proxies_tpl_eval(ev, &uri->path, path) != NGX_OK) {
         return NGX_ERROR;
