@@ -365,6 +365,7 @@ typedef struct {
                                                    proxies_functions */
     ngx_flag_t                    decode_slashes;
     ngx_flag_t                    local_call;
+    size_t                        zone_size;    /* each shared zone */
     ngx_http_handler_pt           proxy_handler;
 } ngx_http_proxies_main_conf_t;
 

@@ -72,6 +72,13 @@ static ngx_command_t  ngx_http_proxies_commands[] = {
       offsetof(ngx_http_proxies_main_conf_t, decode_slashes),
       NULL },
 
+    { ngx_string("proxies_zone_size"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_proxies_main_conf_t, zone_size),
+      NULL },
+
     { ngx_string("proxies_local_call"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
       ngx_conf_set_flag_slot,
@@ -180,6 +187,7 @@ ngx_http_proxies_create_main_conf(ngx_conf_t *cf)
 
     pmcf->decode_slashes = NGX_CONF_UNSET;
     pmcf->local_call = NGX_CONF_UNSET;
+    pmcf->zone_size = NGX_CONF_UNSET_SIZE;
 
     return pmcf;
 }
@@ -195,6 +203,7 @@ ngx_http_proxies_init_main_conf(ngx_conf_t *cf, void *conf)
 
     ngx_conf_init_value(pmcf->decode_slashes, 0);
     ngx_conf_init_value(pmcf->local_call, 1);
+    ngx_conf_init_size_value(pmcf->zone_size, 1024 * 1024);
 
     files = pmcf->files.elts;
 
