@@ -6,7 +6,9 @@
 #   bench/run.sh                      all modes, N = 10 1000 10000
 #   BENCH_NS="10" BENCH_MODES=static bench/run.sh
 #
-# Prints one line per run and writes bench/results/latest.tsv.
+# Each figure is the median of BENCH_REPEAT runs (default 3).  Prints one
+# line per case and writes bench/results/latest.tsv; bench/report.sh turns
+# that into docs/benchmarks.md and its chart.
 
 set -euo pipefail
 
@@ -14,6 +16,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 duration=${BENCH_DURATION:-5}
 warmup=${BENCH_WARMUP:-1}
 conns=${BENCH_CONNECTIONS:-32}
+repeat=${BENCH_REPEAT:-3}
 ns=${BENCH_NS:-"10 1000 10000"}
 modes=${BENCH_MODES:-"static upstream function"}
 nginx=${NGINX:-/usr/sbin/nginx}
@@ -198,7 +201,10 @@ run_case() {
     "$nginx" -t -q -p "$work/gw" -c "$work/gw/nginx.conf" -e "$work/gw/error.log"
     t1=$(date +%s.%N)
     start "$work/gw" "$gw_port"
-    read -r rps p50 p99 cpu < <(measure)
+    # the median of $repeat runs, by requests/s: one noisy run moves nothing
+    read -r rps p50 p99 cpu < <(
+        for _ in $(seq "$repeat"); do measure; done \
+        | sort -g -k1 | sed -n "$(( (repeat + 1) / 2 ))p")
     stop "$work/gw/nginx.pid"
     local ratio=1 cpu_ratio=1
     if [ -n "$floor" ]; then

@@ -11,7 +11,10 @@
 
 #include "ngx_http_proxies.h"
 
+#include <malloc.h>
 
+
+static size_t ngx_http_proxies_mem_used(void);
 static ngx_int_t ngx_http_proxies_compile_proxy(ngx_http_proxies_cc_t *cc,
     ngx_http_proxies_model_t *m, ngx_http_proxies_proxy_t *p);
 static ngx_flag_t ngx_http_proxies_compile_function(
@@ -77,11 +80,14 @@ static ngx_http_proxies_method_t  ngx_http_proxies_methods[] = {
 ngx_http_proxies_table_t *
 ngx_http_proxies_compile(ngx_conf_t *cf, ngx_str_t *file, ngx_array_t *models)
 {
+    size_t                     used;
     ngx_uint_t                 i;
     ngx_http_proxies_cc_t      cc;
     ngx_http_proxies_proxy_t   scratch, *p;
     ngx_http_proxies_model_t  *m;
     ngx_http_proxies_table_t  *table;
+
+    used = ngx_http_proxies_mem_used();
 
     table = ngx_pcalloc(cf->pool, sizeof(ngx_http_proxies_table_t));
     if (table == NULL) {
@@ -138,7 +144,33 @@ ngx_http_proxies_compile(ngx_conf_t *cf, ngx_str_t *file, ngx_array_t *models)
         return NULL;
     }
 
+    used = ngx_http_proxies_mem_used() - used;
+
+    ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
+                       "proxies: \"%V\": %ui proxies (%ui disabled), "
+                       "%uz bytes compiled, %uz per proxy, of which the "
+                       "route trie %uz", file, table->nproxies,
+                       table->ndisabled, used,
+                       used / (table->nproxies + table->ndisabled + 1),
+                       table->mem);
+
     return table;
+}
+
+
+/*
+ * What the process has allocated: the difference across compile is what
+ * the table costs (pools hide the size of their large allocations).
+ */
+
+static size_t
+ngx_http_proxies_mem_used(void)
+{
+    struct mallinfo2  mi;
+
+    mi = mallinfo2();
+
+    return mi.uordblks + mi.hblkhd;
 }
 
 
