@@ -28,7 +28,7 @@ TEST_ENV     := TEST_NGINX_BINARY=$(NGINX) PROXIES_MODULE=$(CURDIR)/$(OUT)
 DEMO_RUN     := demo/run
 DEMO_PROXIES ?= proxies/example.json
 
-.PHONY: all deps demo demo-stop test test-asan test-valgrind test-run clean \
+.PHONY: bench all deps demo demo-stop test test-asan test-valgrind test-run clean \
         functions
 
 all: $(OUT) functions
@@ -87,6 +87,13 @@ test-valgrind: deps $(OUT)
 
 test-run:
 	$(TEST_ENV) prove -j$(PROVE_JOBS) -r $(TESTS)
+
+# wrk against loopback, the module beside plain nginx (docs/benchmarks.md)
+bench: deps $(OUT)
+	@command -v gnuplot >/dev/null || { [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	    $$SUDO apt-get install -y -qq gnuplot-nox >/dev/null; }
+	bash bench/run.sh
+	bash bench/report.sh
 
 # nginx on 127.0.0.1:8080 serving $(DEMO_PROXIES), in front of a stand-in
 # monolith served by the same nginx on 127.0.0.1:8081

@@ -198,8 +198,13 @@ run_case() {
     write_conf "$work/gw" "$gw_port" 01 "$http" "$server" "$load"
     local t0 t1
     t0=$(date +%s.%N)
-    "$nginx" -t -q -p "$work/gw" -c "$work/gw/nginx.conf" -e "$work/gw/error.log"
+    local tout
+    tout=$("$nginx" -t -p "$work/gw" -c "$work/gw/nginx.conf" \
+           -e /dev/stderr 2>&1)
     t1=$(date +%s.%N)
+    local per_proxy
+    per_proxy=$(sed -n 's/.*bytes compiled, \([0-9]*\) per proxy.*/\1/p' \
+                <<< "$tout")
     start "$work/gw" "$gw_port"
     # the median of $repeat runs, by requests/s: one noisy run moves nothing
     read -r rps p50 p99 cpu < <(
@@ -214,12 +219,12 @@ run_case() {
     fi
     local t_test
     t_test=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-    printf '%-9s %6s %-18s %10s %9s %9s %9s %7s %7s %7s\n' \
+    printf '%-9s %6s %-18s %10s %9s %9s %9s %7s %7s %7s %8s\n' \
         "$mode" "$n" "$variant" "$rps" "$p50" "$p99" "$cpu" "$ratio" \
-        "$cpu_ratio" "$t_test"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$n" "$variant" \
-        "$rps" "$p50" "$p99" "$cpu" "$ratio" "$cpu_ratio" "$t_test" \
-        >> "$out.tmp"
+        "$cpu_ratio" "$t_test" "${per_proxy:--}"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$n" \
+        "$variant" "$rps" "$p50" "$p99" "$cpu" "$ratio" "$cpu_ratio" \
+        "$t_test" "${per_proxy:--}" >> "$out.tmp"
     LAST_RPS=$rps
     LAST_CPU=$cpu
 }
@@ -236,8 +241,8 @@ if cc -O2 -Wall -Wextra -Werror -fPIC -shared -I"$root/include" \
     functions="proxies_functions $work/bench_hello.so;"
 fi
 
-printf '%-9s %6s %-18s %10s %9s %9s %9s %7s %7s %7s\n' mode N variant \
-    req/s p50 p99 cpu_us/req ratio cpu_x nginx-t
+printf '%-9s %6s %-18s %10s %9s %9s %9s %7s %7s %7s %8s\n' mode N variant \
+    req/s p50 p99 cpu_us/req ratio cpu_x nginx-t B/proxy
 for n in $ns; do
     write_paths "$n" "$work/paths.txt"
     write_lua "$work/paths.txt"

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Turn bench/results/latest.tsv into docs/benchmarks-results.md (a table
+# with the machine's details) and docs/benchmarks.png (gnuplot): requests/s
+# as a ratio to the floor measured in the same run.
+
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+tsv=${1:-$root/bench/results/latest.tsv}
+md=$root/docs/benchmarks-results.md
+png=$root/docs/benchmarks.png
+
+command -v gnuplot >/dev/null || {
+    echo "gnuplot is missing: apt-get install gnuplot-nox" >&2
+    exit 1
+}
+
+{
+    echo "# Benchmark results"
+    echo
+    echo "Made by \`bench/run.sh\` and \`bench/report.sh\` on $(date -u +%F)."
+    echo
+    echo "- CPU: $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)," \
+         "$(nproc) cores; memory $(free -g | awk '/^Mem/ { print $2 }') GiB"
+    echo "- kernel $(uname -r); $(/usr/sbin/nginx -v 2>&1 | sed 's/.*: //');" \
+         "$(wrk -v 2>&1 | head -1 | awk '{ print $1, $2 }')"
+    echo "- one nginx worker pinned to CPU 0; wrk (1 thread," \
+         "${BENCH_CONNECTIONS:-32} connections) and the upstream backend on" \
+         "CPU 1; each figure the median of ${BENCH_REPEAT:-3} runs of" \
+         "${BENCH_DURATION:-5} s"
+    echo
+    echo "ratio: requests/s over the floor (nginx \`return 200\` in one" \
+         "location) of the same mode and N; cpu x: the gateway worker's CPU" \
+         "time per request over the floor's."
+    echo
+    echo "| mode | N | variant | req/s | p50 | p99 | CPU µs/req | ratio |" \
+         "cpu x | nginx -t s | bytes/proxy |"
+    echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+                  $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' "$tsv"
+} > "$md"
+
+data=$(mktemp)
+trap 'rm -f "$data"' EXIT
+
+# one row per mode/N, columns: proxies, regex-locations, proxy_pass ratios
+awk -F'\t' '
+    $3 != "floor" { r[$1 " " $2, $3] = $8; k[$1 " " $2] = 1; o[++n] = $1 " " $2 }
+    END {
+        for (i = 1; i <= n; i++) {
+            key = o[i]; if (seen[key]++) continue
+            printf "\"%s\" %s %s %s\n", key, r[key, "proxies"],
+                   (r[key, "regex-locations"] == "" ? 0 : r[key, "regex-locations"]),
+                   (r[key, "proxy_pass"] == "" ? 0 : r[key, "proxy_pass"])
+        }
+    }' "$tsv" > "$data"
+
+gnuplot <<EOF
+set terminal pngcairo size 1000,520 font "sans,10" noenhanced
+set output "$png"
+set title "requests/s relative to nginx 'return 200' (same run)"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set yrange [0:1.3]
+set grid ytics
+set ylabel "ratio to the floor"
+set xtics rotate by -30
+set key top right
+plot "$data" using 2:xtic(1) title "proxies (this module)", \
+     "" using 3 title "N regex locations", \
+     "" using 4 title "plain proxy_pass", \
+     0.9 with lines dt 2 lc rgb "black" title "target 0.90"
+EOF
+
+echo "wrote $md and $png"
