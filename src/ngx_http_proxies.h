@@ -435,6 +435,9 @@ ngx_int_t ngx_http_proxies_uri_compile(ngx_http_proxies_cc_t *cc,
 ngx_int_t ngx_http_proxies_uri_build(ngx_http_proxies_eval_t *ev,
     ngx_http_proxies_uri_t *uri, ngx_http_proxies_proxy_t *proxy,
     ngx_str_t *path, ngx_str_t *args);
+ngx_int_t ngx_http_proxies_query_build(ngx_http_proxies_eval_t *ev,
+    ngx_http_proxies_uri_t *uri, ngx_http_proxies_proxy_t *proxy,
+    ngx_str_t *args);
 
 /* compile.c: model -> compiled proxies -> table */
 ngx_http_proxies_table_t *ngx_http_proxies_compile(ngx_conf_t *cf,

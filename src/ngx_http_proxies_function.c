@@ -60,12 +60,10 @@ typedef struct {
 } ngx_http_proxies_call_t;
 
 
-/* one query parameter while the function's query is built */
+/* one decoded query parameter */
 typedef struct {
-    ngx_str_t                        raw;         /* as sent: "n=v" */
-    ngx_str_t                        name;        /* decoded */
-    ngx_str_t                        value;       /* decoded */
-    ngx_uint_t                       removed;
+    ngx_str_t                        name;
+    ngx_str_t                        value;
 } ngx_http_proxies_arg_t;
 
 
@@ -86,10 +84,6 @@ static ngx_int_t ngx_http_proxies_function_args(ngx_http_request_t *r,
     ngx_http_proxies_call_t *call);
 static ngx_int_t ngx_http_proxies_function_split(ngx_http_request_t *r,
     ngx_str_t *query, ngx_array_t *args);
-static ngx_int_t ngx_http_proxies_function_override(ngx_http_request_t *r,
-    ngx_http_proxies_call_t *call, ngx_array_t *args);
-static ngx_int_t ngx_http_proxies_function_join(ngx_http_request_t *r,
-    ngx_http_proxies_call_t *call, ngx_array_t *args);
 static size_t ngx_http_proxies_function_unescape(u_char *dst, u_char *src,
     size_t len);
 static ngx_int_t ngx_http_proxies_function_headers(ngx_http_request_t *r,
@@ -803,7 +797,7 @@ ngx_http_proxies_function_args(ngx_http_request_t *r,
     ngx_http_proxies_call_t *call)
 {
     u_char                    *p;
-    ngx_str_t                  query, first;
+    ngx_str_t                  query;
     ngx_uint_t                 i, n;
     ngx_array_t                args;
     ngx_proxies_pair_t        *pairs;
@@ -811,31 +805,12 @@ ngx_http_proxies_function_args(ngx_http_request_t *r,
     ngx_http_proxies_proxy_t  *proxy;
 
     proxy = call->ctx->match.proxy;
-    query = r->args;
 
-    if (proxy->backend && proxy->backend->has_query) {
-        if (ngx_http_proxies_tpl_eval(&call->ctx->eval, &proxy->backend->query,
-                                      &first)
-            != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        if (first.len && query.len) {
-            p = ngx_pnalloc(r->pool, first.len + 1 + query.len);
-            if (p == NULL) {
-                return NGX_HTTP_INTERNAL_SERVER_ERROR;
-            }
-
-            query.data = p;
-            p = ngx_cpymem(p, first.data, first.len);
-            *p++ = '&';
-            p = ngx_cpymem(p, r->args.data, r->args.len);
-            query.len = p - query.data;
-
-        } else if (first.len) {
-            query = first;
-        }
+    if (ngx_http_proxies_query_build(&call->ctx->eval, proxy->backend, proxy,
+                                     &query)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     call->req.query.data = (const char *) query.data;
@@ -843,30 +818,19 @@ ngx_http_proxies_function_args(ngx_http_request_t *r,
     call->req.args = NULL;
     call->req.nargs = 0;
 
-    if (query.len == 0 && proxy->req.query.nelts == 0) {
+    if (query.len == 0) {
         return NGX_OK;
     }
 
-    n = proxy->req.query.nelts + 1;
+    n = 1;
 
     for (p = query.data; p < query.data + query.len; p++) {
         n += (*p == '&');
     }
 
     if (ngx_array_init(&args, r->pool, n, sizeof(ngx_http_proxies_arg_t))
-        != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    if (ngx_http_proxies_function_split(r, &query, &args) != NGX_OK
-        || ngx_http_proxies_function_override(r, call, &args) != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    if (proxy->req.query.nelts
-        && ngx_http_proxies_function_join(r, call, &args) != NGX_OK)
+        != NGX_OK
+        || ngx_http_proxies_function_split(r, &query, &args) != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -877,22 +841,16 @@ ngx_http_proxies_function_args(ngx_http_request_t *r,
     }
 
     a = args.elts;
-    n = 0;
 
     for (i = 0; i < args.nelts; i++) {
-        if (a[i].removed) {
-            continue;
-        }
-
-        pairs[n].name.data = (const char *) a[i].name.data;
-        pairs[n].name.len = a[i].name.len;
-        pairs[n].value.data = (const char *) a[i].value.data;
-        pairs[n].value.len = a[i].value.len;
-        n++;
+        pairs[i].name.data = (const char *) a[i].name.data;
+        pairs[i].name.len = a[i].name.len;
+        pairs[i].value.data = (const char *) a[i].value.data;
+        pairs[i].value.len = a[i].value.len;
     }
 
     call->req.args = pairs;
-    call->req.nargs = n;
+    call->req.nargs = args.nelts;
 
     return NGX_OK;
 }
@@ -937,10 +895,6 @@ ngx_http_proxies_function_split(ngx_http_request_t *r, ngx_str_t *query,
             return NGX_ERROR;
         }
 
-        a->raw.data = start;
-        a->raw.len = p - start;
-        a->removed = 0;
-
         eq = ngx_strlchr(start, p, '=');
 
         a->name.data = start;
@@ -962,123 +916,6 @@ ngx_http_proxies_function_split(ngx_http_request_t *r, ngx_str_t *query,
         a->value.data = buf;
         buf += a->value.len;
     }
-
-    return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_proxies_function_override(ngx_http_request_t *r,
-    ngx_http_proxies_call_t *call, ngx_array_t *args)
-{
-    u_char                        *p;
-    ngx_str_t                      value;
-    ngx_uint_t                     i, k, found;
-    ngx_http_proxies_arg_t        *a, *arg;
-    ngx_http_proxies_query_ovr_t  *q;
-
-    q = call->ctx->match.proxy->req.query.elts;
-
-    for (k = 0; k < call->ctx->match.proxy->req.query.nelts; k++) {
-
-        /* the value comes query-encoded */
-
-        if (ngx_http_proxies_tpl_eval(&call->ctx->eval, &q[k].value, &value)
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-
-        arg = NULL;
-        found = 0;
-        a = args->elts;
-
-        for (i = 0; i < args->nelts; i++) {
-            if (a[i].removed
-                || a[i].name.len != q[k].name.len
-                || ngx_strncasecmp(a[i].name.data, q[k].name.data,
-                                   q[k].name.len)
-                   != 0)
-            {
-                continue;
-            }
-
-            if (found++) {
-                a[i].removed = 1;
-
-            } else {
-                arg = &a[i];
-            }
-        }
-
-        if (arg == NULL) {
-            arg = ngx_array_push(args);
-            if (arg == NULL) {
-                return NGX_ERROR;
-            }
-
-            arg->removed = 0;
-        }
-
-        arg->name = q[k].name;
-
-        arg->raw.len = q[k].encoded.len + 1 + value.len;
-        arg->raw.data = ngx_pnalloc(r->pool, arg->raw.len + value.len);
-        if (arg->raw.data == NULL) {
-            return NGX_ERROR;
-        }
-
-        p = ngx_cpymem(arg->raw.data, q[k].encoded.data, q[k].encoded.len);
-        *p++ = '=';
-        p = ngx_cpymem(p, value.data, value.len);
-
-        arg->value.data = p;
-        arg->value.len = ngx_http_proxies_function_unescape(p, value.data,
-                                                            value.len);
-    }
-
-    return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_proxies_function_join(ngx_http_request_t *r,
-    ngx_http_proxies_call_t *call, ngx_array_t *args)
-{
-    u_char                  *p;
-    size_t                   len;
-    ngx_uint_t               i;
-    ngx_http_proxies_arg_t  *a;
-
-    a = args->elts;
-    len = 0;
-
-    for (i = 0; i < args->nelts; i++) {
-        if (!a[i].removed) {
-            len += a[i].raw.len + 1;
-        }
-    }
-
-    p = ngx_pnalloc(r->pool, len);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    call->req.query.data = (const char *) p;
-
-    for (i = 0; i < args->nelts; i++) {
-        if (a[i].removed) {
-            continue;
-        }
-
-        if (p != (u_char *) call->req.query.data) {
-            *p++ = '&';
-        }
-
-        p = ngx_cpymem(p, a[i].raw.data, a[i].raw.len);
-    }
-
-    call->req.query.len = p - (u_char *) call->req.query.data;
 
     return NGX_OK;
 }

@@ -607,9 +607,6 @@ ngx_http_proxies_uri_build(ngx_http_proxies_eval_t *ev,
     ngx_http_proxies_uri_t *uri, ngx_http_proxies_proxy_t *proxy,
     ngx_str_t *path, ngx_str_t *args)
 {
-    u_char      *p;
-    ngx_str_t    query, *client;
-
     if (ngx_http_proxies_tpl_eval(ev, &uri->path, path) != NGX_OK) {
         return NGX_ERROR;
     }
@@ -618,9 +615,26 @@ ngx_http_proxies_uri_build(ngx_http_proxies_eval_t *ev,
         ngx_str_set(path, "/");
     }
 
+    return ngx_http_proxies_query_build(ev, uri, proxy, args);
+}
+
+
+/*
+ * The backend's query (8.2): backendUri's query, the client's raw query,
+ * then the querystring overrides.  Functions get the same query.
+ */
+
+ngx_int_t
+ngx_http_proxies_query_build(ngx_http_proxies_eval_t *ev,
+    ngx_http_proxies_uri_t *uri, ngx_http_proxies_proxy_t *proxy,
+    ngx_str_t *args)
+{
+    u_char      *p;
+    ngx_str_t    query, *client;
+
     ngx_str_null(&query);
 
-    if (uri->has_query
+    if (uri && uri->has_query
         && ngx_http_proxies_tpl_eval(ev, &uri->query, &query) != NGX_OK)
     {
         return NGX_ERROR;
