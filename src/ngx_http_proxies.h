@@ -89,6 +89,7 @@ typedef struct {
     ngx_int_t                     debug;      /* -1 absent, 0 false, 1 true */
     unsigned                      disabled:1;
     unsigned                      has_backend:1;
+    unsigned                      monolith:1;  /* [extension] */
 } ngx_http_proxies_model_t;
 
 
@@ -263,6 +264,8 @@ struct ngx_http_proxies_proxy_s {
     ngx_http_proxies_resp_ovr_t   resp;
     ngx_http_proxies_action_t     action;
     ngx_int_t                     debug;      /* -1, 0, 1 */
+    unsigned                      monolith:1;  /* the backend is the legacy
+                                                  application [extension] */
 };
 
 

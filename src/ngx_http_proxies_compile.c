@@ -184,6 +184,7 @@ ngx_http_proxies_compile_proxy(ngx_http_proxies_cc_t *cc,
     p->name = m->name;
     p->order = m->order;
     p->debug = m->debug;
+    p->monolith = m->monolith;
 
     ngx_str_set(&cc->field, "matchCondition.route");
 

@@ -144,6 +144,8 @@ static ngx_int_t ngx_http_proxies_v_debug(ngx_http_proxies_vctx_t *vc,
     json_t *value);
 static ngx_int_t ngx_http_proxies_v_desc(ngx_http_proxies_vctx_t *vc,
     json_t *value);
+static ngx_int_t ngx_http_proxies_v_monolith(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
 
 static ngx_int_t ngx_http_proxies_jser(ngx_http_proxies_jser_t *js,
     json_t *value);
@@ -218,6 +220,11 @@ static ngx_http_proxies_vmember_t  ngx_http_proxies_proxy_members[] = {
       NGX_HTTP_PROXIES_J_ARRAY,
       0,
       ngx_http_proxies_v_desc },
+
+    { ngx_string("monolith"),
+      NGX_HTTP_PROXIES_J_BOOLEAN,
+      0,
+      ngx_http_proxies_v_monolith },
 
     { ngx_null_string, 0, 0, NULL }
 };
@@ -1124,6 +1131,14 @@ static ngx_int_t
 ngx_http_proxies_v_debug(ngx_http_proxies_vctx_t *vc, json_t *value)
 {
     vc->model->debug = json_is_true(value);
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_monolith(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    vc->model->monolith = json_is_true(value);
     return NGX_OK;
 }
 
