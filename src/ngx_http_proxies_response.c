@@ -40,7 +40,7 @@ static ngx_int_t ngx_http_proxies_resp_status(ngx_http_request_t *r,
 static ngx_int_t ngx_http_proxies_resp_reason(ngx_http_request_t *r,
     ngx_str_t *reason);
 static ngx_int_t ngx_http_proxies_resp_body(ngx_http_request_t *r,
-    ngx_http_proxies_ctx_t *ctx, ngx_http_proxies_proxy_t *proxy,
+    ngx_http_proxies_ctx_t *ctx, ngx_http_proxies_pending_t *p,
     ngx_str_t *body);
 static ngx_int_t ngx_http_proxies_header_set(ngx_http_request_t *r,
     ngx_http_proxies_hset_t *hs, ngx_uint_t user);
@@ -198,7 +198,7 @@ ngx_http_proxies_response_apply(ngx_http_request_t *r,
     }
 
     if (resp->body
-        && ngx_http_proxies_resp_body(r, ctx, p->proxy, &body) != NGX_OK)
+        && ngx_http_proxies_resp_body(r, ctx, p, &body) != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -278,14 +278,18 @@ ngx_http_proxies_resp_reason(ngx_http_request_t *r, ngx_str_t *reason)
 /*
  * The replacement body is sent by the body filter; here the headers that
  * described the old body go, and Content-Length describes the new one.
+ * A static answer had no old body: it has nothing to drop.
  */
 
 static ngx_int_t
 ngx_http_proxies_resp_body(ngx_http_request_t *r, ngx_http_proxies_ctx_t *ctx,
-    ngx_http_proxies_proxy_t *proxy, ngx_str_t *body)
+    ngx_http_proxies_pending_t *p, ngx_str_t *body)
 {
-    ngx_str_t                *name;
-    ngx_http_proxies_hset_t   hs;
+    ngx_str_t                 *name;
+    ngx_http_proxies_hset_t    hs;
+    ngx_http_proxies_proxy_t  *proxy;
+
+    proxy = p->proxy;
 
     ctx->body = *body;
     ctx->body_set = 1;
@@ -294,7 +298,8 @@ ngx_http_proxies_resp_body(ngx_http_request_t *r, ngx_http_proxies_ctx_t *ctx,
     r->headers_out.content_length_n = body->len;
     r->allow_ranges = 0;
 
-    for (name = ngx_http_proxies_body_drop; name->len; name++) {
+    for (name = ngx_http_proxies_body_drop; p->backend && name->len; name++)
+    {
         hs.key = name;
         hs.lowcase = name;
         hs.hash = 0;
@@ -327,9 +332,9 @@ ngx_http_proxies_header_set(ngx_http_request_t *r, ngx_http_proxies_hset_t *hs,
     ngx_http_proxies_special_t  *sp;
 
     for (sp = ngx_http_proxies_specials; sp->name.len; sp++) {
+        /* both sides are lower case already */
         if (sp->name.len == hs->lowcase->len
-            && ngx_strncasecmp(sp->name.data, hs->lowcase->data,
-                               sp->name.len)
+            && ngx_memcmp(sp->name.data, hs->lowcase->data, sp->name.len)
                == 0)
         {
             break;

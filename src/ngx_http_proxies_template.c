@@ -1294,6 +1294,14 @@ ngx_http_proxies_escape(u_char *dst, u_char *src, size_t size,
     ngx_uint_t     encode;
     static u_char  hex[] = "0123456789ABCDEF";
 
+    if (escape == NGX_HTTP_PROXIES_ESC_RAW) {
+        if (dst) {
+            ngx_memcpy(dst, src, size);
+        }
+
+        return size;
+    }
+
     n = 0;
 
     for (last = src + size; src < last; src++) {
