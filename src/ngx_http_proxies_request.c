@@ -31,10 +31,10 @@ static ngx_int_t ngx_http_proxies_request_method(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
 static ngx_int_t ngx_http_proxies_request_headers(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
-static ngx_flag_t ngx_http_proxies_dropped(ngx_http_request_t *r,
-    ngx_table_elt_t *h, ngx_http_proxies_proxy_t *proxy);
-static ngx_flag_t ngx_http_proxies_in_connection(ngx_http_request_t *r,
-    ngx_table_elt_t *h);
+static ngx_flag_t ngx_http_proxies_dropped(ngx_table_elt_t *h,
+    ngx_table_elt_t *connection, ngx_http_proxies_proxy_t *proxy);
+static ngx_flag_t ngx_http_proxies_in_connection(ngx_table_elt_t *h,
+    ngx_table_elt_t *connection);
 static ngx_int_t ngx_http_proxies_forwarded(ngx_http_request_t *r,
     ngx_list_t *headers);
 static ngx_table_elt_t *ngx_http_proxies_find(ngx_list_t *headers,
@@ -106,7 +106,7 @@ ngx_http_proxies_request_headers(ngx_http_request_t *r,
     ngx_uint_t                      i;
     ngx_list_t                      headers;
     ngx_list_part_t                *part;
-    ngx_table_elt_t                *h, *nh;
+    ngx_table_elt_t                *h, *nh, *connection;
     ngx_http_proxies_proxy_t       *proxy;
     ngx_http_proxies_header_ovr_t  *ovr;
     ngx_http_proxies_loc_conf_t    *plcf;
@@ -134,6 +134,10 @@ ngx_http_proxies_request_headers(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    /* nginx 1.22 keeps no pointer to Connection: it is looked up once */
+    connection = ngx_http_proxies_find(&r->headers_in.headers, "connection",
+                                       sizeof("connection") - 1);
+
     part = &r->headers_in.headers.part;
     h = part->elts;
 
@@ -149,7 +153,7 @@ ngx_http_proxies_request_headers(ngx_http_request_t *r,
             i = 0;
         }
 
-        if (ngx_http_proxies_dropped(r, &h[i], proxy)) {
+        if (ngx_http_proxies_dropped(&h[i], connection, proxy)) {
             continue;
         }
 
@@ -195,7 +199,7 @@ ngx_http_proxies_request_headers(ngx_http_request_t *r,
 
 
 static ngx_flag_t
-ngx_http_proxies_dropped(ngx_http_request_t *r, ngx_table_elt_t *h,
+ngx_http_proxies_dropped(ngx_table_elt_t *h, ngx_table_elt_t *connection,
     ngx_http_proxies_proxy_t *proxy)
 {
     ngx_str_t                      *d;
@@ -221,29 +225,19 @@ ngx_http_proxies_dropped(ngx_http_request_t *r, ngx_table_elt_t *h,
         }
     }
 
-    return ngx_http_proxies_in_connection(r, h);
+    return connection && ngx_http_proxies_in_connection(h, connection);
 }
 
 
-/*
- * A header named by the client's Connection header is hop-by-hop too.
- * nginx 1.22 keeps no pointer to Connection, so the list is searched.
- */
+/* a header named by the client's Connection header is hop-by-hop too */
 
 static ngx_flag_t
-ngx_http_proxies_in_connection(ngx_http_request_t *r, ngx_table_elt_t *h)
+ngx_http_proxies_in_connection(ngx_table_elt_t *h, ngx_table_elt_t *connection)
 {
-    u_char           *p, *last, *start;
-    ngx_table_elt_t  *c;
+    u_char  *p, *last, *start;
 
-    c = ngx_http_proxies_find(&r->headers_in.headers, "connection",
-                              sizeof("connection") - 1);
-    if (c == NULL) {
-        return 0;
-    }
-
-    p = c->value.data;
-    last = p + c->value.len;
+    p = connection->value.data;
+    last = p + connection->value.len;
 
     while (p < last) {
         while (p < last && (*p == ' ' || *p == '\t' || *p == ',')) {
