@@ -90,6 +90,9 @@ typedef struct {
     unsigned                      disabled:1;
     unsigned                      has_backend:1;
     unsigned                      monolith:1;  /* [extension] */
+    void                         *breaker;    /* [extension] circuitBreaker,
+                                                 see ngx_http_proxies_ext.h */
+    void                         *slots;      /* [extension] slots */
 } ngx_http_proxies_model_t;
 
 
@@ -190,6 +193,10 @@ typedef struct {
 typedef struct ngx_http_proxies_proxy_s  ngx_http_proxies_proxy_t;
 typedef struct ngx_http_proxies_ctx_s    ngx_http_proxies_ctx_t;
 
+/* [extension] circuit breakers and blue/green slots: ngx_http_proxies_ext.h */
+typedef struct ngx_http_proxies_breaker_s  ngx_http_proxies_breaker_t;
+typedef struct ngx_http_proxies_slots_s    ngx_http_proxies_slots_t;
+
 typedef ngx_int_t (*ngx_http_proxies_action_pt)(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
 
@@ -266,6 +273,8 @@ struct ngx_http_proxies_proxy_s {
     ngx_int_t                     debug;      /* -1, 0, 1 */
     unsigned                      monolith:1;  /* the backend is the legacy
                                                   application [extension] */
+    ngx_http_proxies_breaker_t   *breaker;    /* NULL: none [extension] */
+    ngx_http_proxies_slots_t     *slots;      /* NULL: none [extension] */
 };
 
 
@@ -337,6 +346,9 @@ struct ngx_http_proxies_ctx_s {
     ngx_uint_t                    hops;
     ngx_array_t                   pending;      /* pending_t */
     ngx_str_t                     body;         /* replacement body */
+    ngx_http_proxies_breaker_t   *breaker;      /* to tell the outcome, in
+                                                   the log phase */
+    unsigned                      probe:1;      /* a half-open probe */
     unsigned                      tracing:1;
     unsigned                      body_set:1;
     unsigned                      body_sent:1;
@@ -370,6 +382,12 @@ typedef struct {
     ngx_flag_t                    local_call;
     size_t                        zone_size;    /* each shared zone */
     ngx_http_handler_pt           proxy_handler;
+    /* [extension] ngx_http_proxies_ext.h; NULL until used */
+    ngx_array_t                  *breakers;     /* cb_t *, all files */
+    ngx_array_t                  *slot_groups;  /* slot_group_t *, all files */
+    ngx_array_t                  *pin_allow;    /* ngx_cidr_t */
+    ngx_str_t                     admin_token;  /* len 0: none */
+    unsigned                      admin_used:1; /* a proxies_admin location */
 } ngx_http_proxies_main_conf_t;
 
 
@@ -445,6 +463,14 @@ ngx_int_t ngx_http_proxies_query_build(ngx_http_proxies_eval_t *ev,
 /* compile.c: model -> compiled proxies -> table */
 ngx_http_proxies_table_t *ngx_http_proxies_compile(ngx_conf_t *cf,
     ngx_str_t *file, ngx_array_t *models);
+
+/*
+ * compile.c: the action for a backendUri ("function:NAME", a URL; NULL:
+ * the proxy answers by itself), for a proxy, a slot or a fallback
+ */
+ngx_int_t ngx_http_proxies_compile_action(ngx_http_proxies_cc_t *cc,
+    ngx_http_proxies_table_t *table, ngx_str_t *uri,
+    ngx_http_proxies_action_t *a);
 
 /* compile.c: NGX_OK when s is an RFC 7230 token */
 ngx_int_t ngx_http_proxies_is_token(ngx_str_t *s);

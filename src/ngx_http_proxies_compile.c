@@ -9,17 +9,17 @@
  */
 
 
-#include "ngx_http_proxies.h"
+#include "ngx_http_proxies_ext.h"
 
 #include <malloc.h>
 
 
 static size_t ngx_http_proxies_mem_used(void);
 static ngx_int_t ngx_http_proxies_compile_proxy(ngx_http_proxies_cc_t *cc,
-    ngx_http_proxies_model_t *m, ngx_http_proxies_proxy_t *p);
-static ngx_flag_t ngx_http_proxies_compile_function(
-    ngx_http_proxies_cc_t *cc, ngx_http_proxies_model_t *m,
+    ngx_http_proxies_table_t *table, ngx_http_proxies_model_t *m,
     ngx_http_proxies_proxy_t *p);
+static ngx_flag_t ngx_http_proxies_compile_function(
+    ngx_http_proxies_cc_t *cc, ngx_str_t *uri, ngx_http_proxies_action_t *a);
 static ngx_int_t ngx_http_proxies_compile_methods(ngx_http_proxies_cc_t *cc,
     ngx_http_proxies_model_t *m, ngx_http_proxies_proxy_t *p);
 static ngx_int_t ngx_http_proxies_compile_req(ngx_http_proxies_cc_t *cc,
@@ -37,8 +37,6 @@ static ngx_int_t ngx_http_proxies_push_piece(ngx_http_proxies_cc_t *cc,
     ngx_array_t *parts, ngx_http_proxies_tpl_t *piece);
 static ngx_int_t ngx_http_proxies_push_literal(ngx_http_proxies_cc_t *cc,
     ngx_array_t *parts, ngx_str_t *text, ngx_uint_t json_escape);
-static ngx_int_t ngx_http_proxies_compile_action(ngx_http_proxies_cc_t *cc,
-    ngx_http_proxies_table_t *table, ngx_http_proxies_proxy_t *p);
 static ngx_int_t ngx_http_proxies_add_upstream(ngx_http_proxies_cc_t *cc,
     ngx_http_proxies_uri_t *uri);
 static ngx_flag_t ngx_http_proxies_setting_true(ngx_http_proxies_cc_t *cc,
@@ -122,9 +120,7 @@ ngx_http_proxies_compile(ngx_conf_t *cf, ngx_str_t *file, ngx_array_t *models)
         p = m[i].disabled ? &scratch : &table->proxies[table->nproxies];
         ngx_memzero(p, sizeof(ngx_http_proxies_proxy_t));
 
-        if (ngx_http_proxies_compile_proxy(&cc, &m[i], p) != NGX_OK
-            || ngx_http_proxies_compile_action(&cc, table, p) != NGX_OK)
-        {
+        if (ngx_http_proxies_compile_proxy(&cc, table, &m[i], p) != NGX_OK) {
             return NULL;
         }
 
@@ -176,7 +172,8 @@ ngx_http_proxies_mem_used(void)
 
 static ngx_int_t
 ngx_http_proxies_compile_proxy(ngx_http_proxies_cc_t *cc,
-    ngx_http_proxies_model_t *m, ngx_http_proxies_proxy_t *p)
+    ngx_http_proxies_table_t *table, ngx_http_proxies_model_t *m,
+    ngx_http_proxies_proxy_t *p)
 {
     cc->proxy = m;
     cc->route = &p->route;
@@ -196,72 +193,59 @@ ngx_http_proxies_compile_proxy(ngx_http_proxies_cc_t *cc,
         return NGX_ERROR;
     }
 
-    if (m->has_backend && ngx_http_proxies_compile_function(cc, m, p)) {
-        return p->action.data ? NGX_OK : NGX_ERROR;
-    }
+    ngx_str_set(&cc->field, "backendUri");
 
-    if (m->has_backend) {
-        ngx_str_set(&cc->field, "backendUri");
-
-        p->backend = ngx_pcalloc(cc->pool, sizeof(ngx_http_proxies_uri_t));
-        if (p->backend == NULL) {
-            return NGX_ERROR;
-        }
-
-        if (ngx_http_proxies_uri_compile(cc, &m->backend, p->backend)
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-    }
-
-    if (ngx_http_proxies_compile_req(cc, m, p) != NGX_OK) {
+    if (ngx_http_proxies_compile_action(cc, table,
+                                        m->has_backend ? &m->backend : NULL,
+                                        &p->action)
+        != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
-    return ngx_http_proxies_compile_resp(cc, m, p);
+    p->backend = p->action.backend;
+
+    if (ngx_http_proxies_compile_req(cc, m, p) != NGX_OK
+        || ngx_http_proxies_compile_resp(cc, m, p) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    /* [extension] slots and circuitBreaker: ngx_http_proxies_ext.h */
+    return ngx_http_proxies_ext_compile(cc, table, m, p);
 }
 
 
 /*
  * "function:NAME" names a loaded C function.  Returns 0 for any other
- * backendUri; otherwise 1, with action.data NULL after an error.
+ * backendUri; otherwise 1, with a->data NULL after an error.
  */
 
 static ngx_flag_t
-ngx_http_proxies_compile_function(ngx_http_proxies_cc_t *cc,
-    ngx_http_proxies_model_t *m, ngx_http_proxies_proxy_t *p)
+ngx_http_proxies_compile_function(ngx_http_proxies_cc_t *cc, ngx_str_t *uri,
+    ngx_http_proxies_action_t *a)
 {
     ngx_str_t  name;
 
-    if (m->backend.len < sizeof("function:") - 1
-        || ngx_strncasecmp(m->backend.data, (u_char *) "function:",
+    if (uri->len < sizeof("function:") - 1
+        || ngx_strncasecmp(uri->data, (u_char *) "function:",
                            sizeof("function:") - 1)
            != 0)
     {
         return 0;
     }
 
-    ngx_str_set(&cc->field, "backendUri");
+    name.data = uri->data + sizeof("function:") - 1;
+    name.len = uri->len - (sizeof("function:") - 1);
 
-    name.data = m->backend.data + sizeof("function:") - 1;
-    name.len = m->backend.len - (sizeof("function:") - 1);
+    a->kind = NGX_HTTP_PROXIES_ACTION_FUNCTION;
+    a->handler = ngx_http_proxies_function_action;
+    a->data = ngx_http_proxies_function_find(cc->pmcf, &name);
 
-    p->action.kind = NGX_HTTP_PROXIES_ACTION_FUNCTION;
-    p->action.handler = ngx_http_proxies_function_action;
-    p->action.data = ngx_http_proxies_function_find(cc->pmcf, &name);
-
-    if (p->action.data == NULL) {
+    if (a->data == NULL) {
         (void) ngx_http_proxies_cc_error(cc, "unknown function \"%V\", "
                                          "expected one loaded by "
                                          "\"proxies_functions\"", &name);
-        return 1;
-    }
-
-    if (ngx_http_proxies_compile_req(cc, m, p) != NGX_OK
-        || ngx_http_proxies_compile_resp(cc, m, p) != NGX_OK)
-    {
-        p->action.data = NULL;
     }
 
     return 1;
@@ -731,30 +715,38 @@ ngx_http_proxies_push_literal(ngx_http_proxies_cc_t *cc, ngx_array_t *parts,
 }
 
 
-static ngx_int_t
+/* cc->field names the backendUri, for messages */
+
+ngx_int_t
 ngx_http_proxies_compile_action(ngx_http_proxies_cc_t *cc,
-    ngx_http_proxies_table_t *table, ngx_http_proxies_proxy_t *p)
+    ngx_http_proxies_table_t *table, ngx_str_t *uri,
+    ngx_http_proxies_action_t *a)
 {
-    ngx_http_proxies_action_t  *a;
+    ngx_http_proxies_uri_t  *be;
 
-    a = &p->action;
-
-    if (a->kind == NGX_HTTP_PROXIES_ACTION_FUNCTION) {
-        return NGX_OK;
-    }
-
-    a->backend = p->backend;
-
-    if (p->backend == NULL) {
+    if (uri == NULL) {
         a->kind = NGX_HTTP_PROXIES_ACTION_STATIC;
         a->handler = ngx_http_proxies_static_action;
         return NGX_OK;
     }
 
-    ngx_str_set(&cc->field, "backendUri");
+    if (ngx_http_proxies_compile_function(cc, uri, a)) {
+        return a->data ? NGX_OK : NGX_ERROR;
+    }
+
+    be = ngx_pcalloc(cc->pool, sizeof(ngx_http_proxies_uri_t));
+    if (be == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_proxies_uri_compile(cc, uri, be) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    a->backend = be;
 
     /* Azure's http://localhost/api/NAME: a function before any proxy */
-    a->data = ngx_http_proxies_function_local(cc->pmcf, p->backend);
+    a->data = ngx_http_proxies_function_local(cc->pmcf, be);
 
     if (a->data) {
         a->kind = NGX_HTTP_PROXIES_ACTION_FUNCTION;
@@ -762,16 +754,15 @@ ngx_http_proxies_compile_action(ngx_http_proxies_cc_t *cc,
         return NGX_OK;
     }
 
-    if (p->backend->localhost && table->local_call) {
+    if (be->localhost && table->local_call) {
         a->kind = NGX_HTTP_PROXIES_ACTION_LOCAL;
         a->handler = ngx_http_proxies_local_action;
 
         /* with a port, it may be another server: see local.c */
-        return p->backend->port ? ngx_http_proxies_add_upstream(cc, p->backend)
-                                : NGX_OK;
+        return be->port ? ngx_http_proxies_add_upstream(cc, be) : NGX_OK;
     }
 
-    if (ngx_http_proxies_add_upstream(cc, p->backend) != NGX_OK) {
+    if (ngx_http_proxies_add_upstream(cc, be) != NGX_OK) {
         return NGX_ERROR;
     }
 

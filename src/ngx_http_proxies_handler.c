@@ -5,7 +5,7 @@
  */
 
 
-#include "ngx_http_proxies.h"
+#include "ngx_http_proxies_ext.h"
 
 
 static ngx_http_proxies_ctx_t *ngx_http_proxies_create_ctx(
@@ -64,6 +64,14 @@ ngx_http_proxies_handler(ngx_http_request_t *r)
                    &m.proxy->name, &m.proxy->route.text);
 
     ngx_http_proxies_trace_start(r, ctx);
+
+    /* [extension] a slot, or the breaker's fallback, may take over */
+    if (m.proxy->slots || m.proxy->breaker) {
+        rc = ngx_http_proxies_ext_choose(r, ctx);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
 
     return ctx->action->handler(r, ctx);
 }

@@ -17,7 +17,7 @@
  */
 
 
-#include "ngx_http_proxies.h"
+#include "ngx_http_proxies_ext.h"
 
 #include <jansson.h>
 
@@ -46,6 +46,8 @@ typedef struct {
     ngx_array_t                   spellings;  /* ngx_str_t, warned keys */
     u_char                        path[NGX_HTTP_PROXIES_PATH_LEN];
     size_t                        plen;
+    void                         *ext;        /* breaker or slots model */
+    ngx_http_proxies_backend_model_t  *backend;  /* being read */
 } ngx_http_proxies_vctx_t;
 
 
@@ -146,6 +148,10 @@ static ngx_int_t ngx_http_proxies_v_desc(ngx_http_proxies_vctx_t *vc,
     json_t *value);
 static ngx_int_t ngx_http_proxies_v_monolith(ngx_http_proxies_vctx_t *vc,
     json_t *value);
+static ngx_int_t ngx_http_proxies_v_breaker(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_slots(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
 
 static ngx_int_t ngx_http_proxies_jser(ngx_http_proxies_jser_t *js,
     json_t *value);
@@ -225,6 +231,16 @@ static ngx_http_proxies_vmember_t  ngx_http_proxies_proxy_members[] = {
       NGX_HTTP_PROXIES_J_BOOLEAN,
       0,
       ngx_http_proxies_v_monolith },
+
+    { ngx_string("circuitBreaker"),
+      NGX_HTTP_PROXIES_J_OBJECT,
+      0,
+      ngx_http_proxies_v_breaker },
+
+    { ngx_string("slots"),
+      NGX_HTTP_PROXIES_J_OBJECT,
+      0,
+      ngx_http_proxies_v_slots },
 
     { ngx_null_string, 0, 0, NULL }
 };
@@ -1955,4 +1971,929 @@ ngx_http_proxies_distance(u_char *a, size_t n, u_char *b, size_t m)
     }
 
     return row[m];
+}
+
+
+/* ------------------------------------------------------------- extensions */
+
+/*
+ * [extension] "circuitBreaker" and "slots": see docs/resilience.md and
+ * docs/blue-green.md.  Only shapes and ranges are checked here; names
+ * are resolved across proxies by breaker.c and slots.c.
+ */
+
+static ngx_int_t ngx_http_proxies_v_ext_name(ngx_http_proxies_vctx_t *vc,
+    const char *name, size_t len, ngx_str_t *dst, size_t max, char *extra);
+static ngx_int_t ngx_http_proxies_v_count(ngx_http_proxies_vctx_t *vc,
+    json_t *value, ngx_int_t min, ngx_int_t *dst);
+static ngx_int_t ngx_http_proxies_v_duration(ngx_http_proxies_vctx_t *vc,
+    json_t *value, ngx_msec_t *dst);
+static ngx_int_t ngx_http_proxies_v_cb_name(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_failure_on(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_fo_connect(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_fo_timeout(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_fo_statuses(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_cb_consecutive(
+    ngx_http_proxies_vctx_t *vc, json_t *value);
+static ngx_int_t ngx_http_proxies_v_cb_ratio(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_cb_window(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_cb_minimum(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_cb_open_for(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_cb_probes(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_fallback(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_fb_response(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_fb_status(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_fb_body(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_fb_headers(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_be_uri(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_be_monolith(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_sl_group(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_sl_active(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_sl_backends(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_sl_weights(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_sl_sticky(ngx_http_proxies_vctx_t *vc,
+    json_t *value);
+static ngx_int_t ngx_http_proxies_v_sl_check(ngx_http_proxies_vctx_t *vc,
+    ngx_http_proxies_slots_model_t *sm);
+static ngx_http_proxies_backend_model_t *ngx_http_proxies_slot_find(
+    ngx_http_proxies_slots_model_t *sm, ngx_str_t *name);
+
+
+static ngx_http_proxies_vmember_t  ngx_http_proxies_breaker_members[] = {
+
+    { ngx_string("name"),
+      NGX_HTTP_PROXIES_J_STRING,
+      0,
+      ngx_http_proxies_v_cb_name },
+
+    { ngx_string("failureOn"),
+      NGX_HTTP_PROXIES_J_OBJECT,
+      0,
+      ngx_http_proxies_v_failure_on },
+
+    { ngx_string("consecutiveFailures"),
+      NGX_HTTP_PROXIES_J_INTEGER,
+      0,
+      ngx_http_proxies_v_cb_consecutive },
+
+    { ngx_string("failureRatio"),
+      NGX_HTTP_PROXIES_J_INTEGER|NGX_HTTP_PROXIES_J_REAL,
+      0,
+      ngx_http_proxies_v_cb_ratio },
+
+    { ngx_string("window"),
+      NGX_HTTP_PROXIES_J_STRING,
+      0,
+      ngx_http_proxies_v_cb_window },
+
+    { ngx_string("minimumRequests"),
+      NGX_HTTP_PROXIES_J_INTEGER,
+      0,
+      ngx_http_proxies_v_cb_minimum },
+
+    { ngx_string("openFor"),
+      NGX_HTTP_PROXIES_J_STRING,
+      0,
+      ngx_http_proxies_v_cb_open_for },
+
+    { ngx_string("halfOpenProbes"),
+      NGX_HTTP_PROXIES_J_INTEGER,
+      0,
+      ngx_http_proxies_v_cb_probes },
+
+    { ngx_string("fallback"),
+      NGX_HTTP_PROXIES_J_OBJECT,
+      0,
+      ngx_http_proxies_v_fallback },
+
+    { ngx_null_string, 0, 0, NULL }
+};
+
+
+static ngx_http_proxies_vmember_t  ngx_http_proxies_failure_members[] = {
+
+    { ngx_string("connectError"),
+      NGX_HTTP_PROXIES_J_BOOLEAN,
+      0,
+      ngx_http_proxies_v_fo_connect },
+
+    { ngx_string("timeout"),
+      NGX_HTTP_PROXIES_J_BOOLEAN,
+      0,
+      ngx_http_proxies_v_fo_timeout },
+
+    { ngx_string("statusCodes"),
+      NGX_HTTP_PROXIES_J_ARRAY,
+      0,
+      ngx_http_proxies_v_fo_statuses },
+
+    { ngx_null_string, 0, 0, NULL }
+};
+
+
+static ngx_http_proxies_vmember_t  ngx_http_proxies_fallback_members[] = {
+
+    { ngx_string("backendUri"),
+      NGX_HTTP_PROXIES_J_STRING,
+      0,
+      ngx_http_proxies_v_be_uri },
+
+    { ngx_string("monolith"),
+      NGX_HTTP_PROXIES_J_BOOLEAN,
+      0,
+      ngx_http_proxies_v_be_monolith },
+
+    { ngx_string("response"),
+      NGX_HTTP_PROXIES_J_OBJECT,
+      0,
+      ngx_http_proxies_v_fb_response },
+
+    { ngx_null_string, 0, 0, NULL }
+};
+
+
+static ngx_http_proxies_vmember_t  ngx_http_proxies_fb_response_members[] = {
+
+    { ngx_string("statusCode"),
+      NGX_HTTP_PROXIES_J_INTEGER,
+      0,
+      ngx_http_proxies_v_fb_status },
+
+    { ngx_string("body"),
+      NGX_HTTP_PROXIES_J_STRING,
+      0,
+      ngx_http_proxies_v_fb_body },
+
+    { ngx_string("headers"),
+      NGX_HTTP_PROXIES_J_OBJECT,
+      0,
+      ngx_http_proxies_v_fb_headers },
+
+    { ngx_null_string, 0, 0, NULL }
+};
+
+
+static ngx_http_proxies_vmember_t  ngx_http_proxies_slots_members[] = {
+
+    { ngx_string("group"),
+      NGX_HTTP_PROXIES_J_STRING,
+      0,
+      ngx_http_proxies_v_sl_group },
+
+    { ngx_string("active"),
+      NGX_HTTP_PROXIES_J_STRING,
+      NGX_HTTP_PROXIES_REQUIRED,
+      ngx_http_proxies_v_sl_active },
+
+    { ngx_string("backends"),
+      NGX_HTTP_PROXIES_J_OBJECT,
+      NGX_HTTP_PROXIES_REQUIRED,
+      ngx_http_proxies_v_sl_backends },
+
+    { ngx_string("weights"),
+      NGX_HTTP_PROXIES_J_OBJECT,
+      0,
+      ngx_http_proxies_v_sl_weights },
+
+    { ngx_string("sticky"),
+      NGX_HTTP_PROXIES_J_STRING,
+      0,
+      ngx_http_proxies_v_sl_sticky },
+
+    { ngx_null_string, 0, 0, NULL }
+};
+
+
+static ngx_http_proxies_vmember_t  ngx_http_proxies_slot_members[] = {
+
+    { ngx_string("backendUri"),
+      NGX_HTTP_PROXIES_J_STRING,
+      NGX_HTTP_PROXIES_REQUIRED,
+      ngx_http_proxies_v_be_uri },
+
+    { ngx_string("monolith"),
+      NGX_HTTP_PROXIES_J_BOOLEAN,
+      0,
+      ngx_http_proxies_v_be_monolith },
+
+    { ngx_null_string, 0, 0, NULL }
+};
+
+
+static ngx_int_t
+ngx_http_proxies_v_breaker(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    size_t                             len;
+    json_t                            *item;
+    const char                        *key;
+    ngx_http_proxies_breaker_model_t  *bm;
+
+    bm = ngx_pcalloc(vc->cc.pool, sizeof(ngx_http_proxies_breaker_model_t));
+    if (bm == NULL) {
+        return NGX_ERROR;
+    }
+
+    bm->connect_error = -1;
+    bm->timeout = -1;
+    bm->consecutive = -1;
+    bm->ratio = -1;
+    bm->window = NGX_CONF_UNSET_MSEC;
+    bm->minimum = -1;
+    bm->open_for = NGX_CONF_UNSET_MSEC;
+    bm->probes = -1;
+
+    if (ngx_array_init(&bm->fb_headers, vc->cc.pool, 2,
+                       sizeof(ngx_http_proxies_ext_header_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    vc->ext = bm;
+    vc->backend = &bm->fallback;
+
+    if (ngx_http_proxies_vobject(vc, value, ngx_http_proxies_breaker_members)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    /* a breaker named by several proxies is configured by one of them */
+    json_object_keylen_foreach(value, key, len, item) {
+        if ((len != 4 || ngx_strncasecmp((u_char *) key, (u_char *) "name", 4)
+                         != 0)
+            && (len != 8
+                || ngx_strncasecmp((u_char *) key, (u_char *) "fallback", 8)
+                   != 0))
+        {
+            bm->settings++;
+        }
+    }
+
+    vc->model->breaker = bm;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_cb_name(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    ngx_http_proxies_breaker_model_t  *bm = vc->ext;
+
+    return ngx_http_proxies_v_ext_name(vc, json_string_value(value),
+                                       json_string_length(value), &bm->name,
+                                       NGX_HTTP_PROXIES_EXT_NAME_LEN - 1,
+                                       ".");
+}
+
+
+/* names of breakers, groups and slots appear in URLs of the admin API */
+static ngx_int_t
+ngx_http_proxies_v_ext_name(ngx_http_proxies_vctx_t *vc, const char *name,
+    size_t len, ngx_str_t *dst, size_t max, char *extra)
+{
+    u_char  *p, *end, c;
+
+    dst->len = len;
+    dst->data = ngx_pnalloc(vc->cc.pool, len + 1);
+    if (dst->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_cpystrn(dst->data, (u_char *) name, len + 1);
+
+    for (p = dst->data, end = p + dst->len; p < end; p++) {
+        c = *p;
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9') || c == '_' || c == '-'
+              || (c && ngx_strchr(extra, c))))
+        {
+            break;
+        }
+    }
+
+    if (dst->len == 0 || dst->len > max || p != end) {
+        return ngx_http_proxies_cc_error(&vc->cc,
+                   "\"%V\" is not a valid name; expected 1 to %uz of "
+                   "A-Z, a-z, 0-9, \"_\", \"-\"%s", dst, max,
+                   *extra ? " and \".\"" : "");
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_failure_on(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    return ngx_http_proxies_vobject(vc, value,
+                                    ngx_http_proxies_failure_members);
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_fo_connect(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    ngx_http_proxies_breaker_model_t  *bm = vc->ext;
+
+    bm->connect_error = json_is_true(value);
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_fo_timeout(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    ngx_http_proxies_breaker_model_t  *bm = vc->ext;
+
+    bm->timeout = json_is_true(value);
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_fo_statuses(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    size_t                             i, saved;
+    json_t                            *item;
+    ngx_uint_t                        *status;
+    json_int_t                         n;
+    ngx_http_proxies_breaker_model_t  *bm = vc->ext;
+
+    bm->statuses = ngx_array_create(vc->cc.pool, json_array_size(value) + 1,
+                                    sizeof(ngx_uint_t));
+    if (bm->statuses == NULL) {
+        return NGX_ERROR;
+    }
+
+    json_array_foreach(value, i, item) {
+        saved = ngx_http_proxies_path_push(vc, "[%uz]", i);
+
+        if (ngx_http_proxies_vtype(vc, item, NGX_HTTP_PROXIES_J_INTEGER)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        n = json_integer_value(item);
+
+        if (n < 100 || n > 599) {
+            return ngx_http_proxies_cc_error(&vc->cc,
+                       "status code %L is out of range; expected an "
+                       "integer from 100 to 599", (int64_t) n);
+        }
+
+        status = ngx_array_push(bm->statuses);
+        if (status == NULL) {
+            return NGX_ERROR;
+        }
+
+        *status = (ngx_uint_t) n;
+
+        ngx_http_proxies_path_pop(vc, saved);
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_count(ngx_http_proxies_vctx_t *vc, json_t *value,
+    ngx_int_t min, ngx_int_t *dst)
+{
+    json_int_t  n;
+
+    n = json_integer_value(value);
+
+    if (n < min || n > 1000000) {
+        return ngx_http_proxies_cc_error(&vc->cc,
+                   "%L is out of range; expected an integer from %i "
+                   "to 1000000", (int64_t) n, min);
+    }
+
+    *dst = (ngx_int_t) n;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_duration(ngx_http_proxies_vctx_t *vc, json_t *value,
+    ngx_msec_t *dst)
+{
+    ngx_str_t  s;
+    ngx_int_t  ms;
+
+    s.data = (u_char *) json_string_value(value);
+    s.len = json_string_length(value);
+
+    ms = ngx_parse_time(&s, 0);
+
+    if (ms == NGX_ERROR || ms == 0) {
+        return ngx_http_proxies_cc_error(&vc->cc,
+                   "\"%V\" is not a duration; expected nginx's time "
+                   "syntax, such as \"30s\", \"500ms\" or \"1m\"", &s);
+    }
+
+    *dst = (ngx_msec_t) ms;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_cb_consecutive(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    ngx_http_proxies_breaker_model_t  *bm = vc->ext;
+
+    /* 0: only the ratio opens the breaker */
+    return ngx_http_proxies_v_count(vc, value, 0, &bm->consecutive);
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_cb_ratio(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    double                             r;
+    ngx_http_proxies_breaker_model_t  *bm = vc->ext;
+
+    r = json_number_value(value);
+
+    if (r <= 0 || r > 1) {
+        return ngx_http_proxies_cc_error(&vc->cc,
+                   "must be a number above 0 and at most 1, such as 0.5");
+    }
+
+    bm->ratio = (ngx_int_t) (r * 100 + 0.5);
+
+    if (bm->ratio == 0) {
+        bm->ratio = 1;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_cb_window(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    ngx_http_proxies_breaker_model_t  *bm = vc->ext;
+
+    return ngx_http_proxies_v_duration(vc, value, &bm->window);
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_cb_minimum(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    ngx_http_proxies_breaker_model_t  *bm = vc->ext;
+
+    return ngx_http_proxies_v_count(vc, value, 1, &bm->minimum);
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_cb_open_for(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    ngx_http_proxies_breaker_model_t  *bm = vc->ext;
+
+    return ngx_http_proxies_v_duration(vc, value, &bm->open_for);
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_cb_probes(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    ngx_http_proxies_breaker_model_t  *bm = vc->ext;
+
+    return ngx_http_proxies_v_count(vc, value, 1, &bm->probes);
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_fallback(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    ngx_http_proxies_breaker_model_t  *bm = vc->ext;
+
+    if (ngx_http_proxies_vobject(vc, value,
+                                 ngx_http_proxies_fallback_members)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    if ((bm->fallback.uri.len != 0) == (bm->fb_status != 0)) {
+        return ngx_http_proxies_cc_error(&vc->cc,
+                   "expected either \"backendUri\" or \"response\"");
+    }
+
+    bm->has_fallback = 1;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_fb_response(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    ngx_http_proxies_breaker_model_t  *bm = vc->ext;
+
+    bm->fb_status = 503;
+
+    return ngx_http_proxies_vobject(vc, value,
+                                    ngx_http_proxies_fb_response_members);
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_fb_status(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    ngx_http_proxies_breaker_model_t  *bm = vc->ext;
+
+    if (ngx_http_proxies_v_count(vc, value, 200, &bm->fb_status) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (bm->fb_status > 599) {
+        return ngx_http_proxies_cc_error(&vc->cc,
+                   "status code %i is out of range; expected an integer "
+                   "from 200 to 599", bm->fb_status);
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_fb_body(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    ngx_http_proxies_breaker_model_t  *bm = vc->ext;
+
+    return ngx_http_proxies_copy(vc, value, &bm->fb_body);
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_fb_headers(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    size_t                              len, saved;
+    json_t                             *item;
+    const char                         *key;
+    ngx_http_proxies_ext_header_t      *h;
+    ngx_http_proxies_breaker_model_t   *bm = vc->ext;
+
+    json_object_keylen_foreach(value, key, len, item) {
+        saved = ngx_http_proxies_path_push(vc, ".%s", key);
+
+        if (ngx_http_proxies_vtype(vc, item, NGX_HTTP_PROXIES_J_STRING)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        h = ngx_array_push(&bm->fb_headers);
+        if (h == NULL) {
+            return NGX_ERROR;
+        }
+
+        h->name.data = (u_char *) key;
+        h->name.len = len;
+
+        if (len == 0 || ngx_http_proxies_is_token(&h->name) != NGX_OK) {
+            return ngx_http_proxies_cc_error(&vc->cc,
+                       "not a header name: expected an RFC 7230 token");
+        }
+
+        if (ngx_http_proxies_copy(vc, item, &h->value) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        /* jansson owns the key; the name must outlive it */
+        h->name.data = ngx_pstrdup(vc->cc.pool, &h->name);
+        if (h->name.data == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_http_proxies_path_pop(vc, saved);
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_be_uri(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    if (json_string_length(value) == 0) {
+        return ngx_http_proxies_cc_error(&vc->cc,
+                   "must not be empty; expected an http:// or https:// "
+                   "URL, or \"function:NAME\"");
+    }
+
+    return ngx_http_proxies_copy(vc, value, &vc->backend->uri);
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_be_monolith(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    vc->backend->monolith = json_is_true(value);
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_slots(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    ngx_http_proxies_slots_model_t  *sm;
+
+    sm = ngx_pcalloc(vc->cc.pool, sizeof(ngx_http_proxies_slots_model_t));
+    if (sm == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_array_init(&sm->backends, vc->cc.pool, 2,
+                       sizeof(ngx_http_proxies_backend_model_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    vc->ext = sm;
+
+    if (ngx_http_proxies_vobject(vc, value, ngx_http_proxies_slots_members)
+        != NGX_OK
+        || ngx_http_proxies_v_sl_check(vc, sm) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    vc->model->slots = sm;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_sl_group(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    ngx_http_proxies_slots_model_t  *sm = vc->ext;
+
+    return ngx_http_proxies_v_ext_name(vc, json_string_value(value),
+                                       json_string_length(value), &sm->group,
+                                       NGX_HTTP_PROXIES_EXT_NAME_LEN - 1,
+                                       ".");
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_sl_active(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    ngx_http_proxies_slots_model_t  *sm = vc->ext;
+
+    return ngx_http_proxies_copy(vc, value, &sm->active);
+}
+
+
+/* "blue": "http://..." or "blue": {"backendUri": "...", "monolith": true} */
+static ngx_int_t
+ngx_http_proxies_v_sl_backends(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    size_t                             len, saved;
+    json_t                            *item;
+    const char                        *key;
+    ngx_http_proxies_slots_model_t    *sm = vc->ext;
+    ngx_http_proxies_backend_model_t  *be;
+
+    if (json_object_size(value) == 0
+        || json_object_size(value) > NGX_HTTP_PROXIES_SLOTS_MAX)
+    {
+        return ngx_http_proxies_cc_error(&vc->cc,
+                   "must name 1 to %d slots", NGX_HTTP_PROXIES_SLOTS_MAX);
+    }
+
+    json_object_keylen_foreach(value, key, len, item) {
+        saved = ngx_http_proxies_path_push(vc, ".%s", key);
+
+        be = ngx_array_push(&sm->backends);
+        if (be == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_memzero(be, sizeof(ngx_http_proxies_backend_model_t));
+
+        if (ngx_http_proxies_v_ext_name(vc, key, len, &be->name,
+                                        NGX_HTTP_PROXIES_SLOT_NAME_LEN - 1,
+                                        "")
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        if (ngx_http_proxies_vtype(vc, item, NGX_HTTP_PROXIES_J_STRING
+                                             |NGX_HTTP_PROXIES_J_OBJECT)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        vc->backend = be;
+
+        if (json_is_string(item)) {
+            if (ngx_http_proxies_v_be_uri(vc, item) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+        } else if (ngx_http_proxies_vobject(vc, item,
+                                            ngx_http_proxies_slot_members)
+                   != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        ngx_http_proxies_path_pop(vc, saved);
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_sl_weights(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    size_t                            len, saved;
+    json_t                           *item;
+    ngx_int_t                         n;
+    const char                       *key;
+    ngx_http_proxies_slots_model_t   *sm = vc->ext;
+
+    n = 0;
+    ngx_http_proxies_weight_model_t  *w;
+
+    sm->weights = ngx_array_create(vc->cc.pool, 2,
+                                   sizeof(ngx_http_proxies_weight_model_t));
+    if (sm->weights == NULL) {
+        return NGX_ERROR;
+    }
+
+    json_object_keylen_foreach(value, key, len, item) {
+        saved = ngx_http_proxies_path_push(vc, ".%s", key);
+
+        if (ngx_http_proxies_vtype(vc, item, NGX_HTTP_PROXIES_J_INTEGER)
+            != NGX_OK
+            || ngx_http_proxies_v_count(vc, item, 0, &n) != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        w = ngx_array_push(sm->weights);
+        if (w == NULL) {
+            return NGX_ERROR;
+        }
+
+        w->name.len = len;
+        w->name.data = ngx_pnalloc(vc->cc.pool, len);
+        if (w->name.data == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_memcpy(w->name.data, key, len);
+        w->weight = n;
+
+        ngx_http_proxies_path_pop(vc, saved);
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_sl_sticky(ngx_http_proxies_vctx_t *vc, json_t *value)
+{
+    ngx_str_t                        name;
+    ngx_http_proxies_slots_model_t  *sm = vc->ext;
+
+    if (ngx_http_proxies_copy(vc, value, &sm->sticky) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    name = sm->sticky;
+
+    if (name.len > 7 && ngx_strncmp(name.data, "header:", 7) == 0) {
+        name.data += 7;
+        name.len -= 7;
+
+    } else if (name.len > 7 && ngx_strncmp(name.data, "cookie:", 7) == 0) {
+        name.data += 7;
+        name.len -= 7;
+
+    } else {
+        name.len = 0;
+    }
+
+    if (name.len == 0 || ngx_http_proxies_is_token(&name) != NGX_OK) {
+        return ngx_http_proxies_cc_error(&vc->cc,
+                   "\"%V\" is not a sticky key; expected \"header:NAME\" "
+                   "or \"cookie:NAME\"", &sm->sticky);
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_v_sl_check(ngx_http_proxies_vctx_t *vc,
+    ngx_http_proxies_slots_model_t *sm)
+{
+    size_t                            saved;
+    ngx_uint_t                        i, sum;
+    ngx_http_proxies_weight_model_t  *w;
+
+    saved = ngx_http_proxies_path_push(vc, ".active");
+
+    if (ngx_http_proxies_slot_find(sm, &sm->active) == NULL) {
+        return ngx_http_proxies_cc_error(&vc->cc,
+                   "\"%V\" is not one of the slots in \"backends\"",
+                   &sm->active);
+    }
+
+    ngx_http_proxies_path_pop(vc, saved);
+
+    if (sm->weights == NULL) {
+        if (sm->sticky.len) {
+            (void) ngx_http_proxies_path_push(vc, ".sticky");
+            return ngx_http_proxies_cc_error(&vc->cc,
+                       "only applies to a split by \"weights\"");
+        }
+
+        return NGX_OK;
+    }
+
+    w = sm->weights->elts;
+    sum = 0;
+
+    for (i = 0; i < sm->weights->nelts; i++) {
+        saved = ngx_http_proxies_path_push(vc, ".weights.%V", &w[i].name);
+
+        if (ngx_http_proxies_slot_find(sm, &w[i].name) == NULL) {
+            return ngx_http_proxies_cc_error(&vc->cc,
+                       "\"%V\" is not one of the slots in \"backends\"",
+                       &w[i].name);
+        }
+
+        ngx_http_proxies_path_pop(vc, saved);
+        sum += w[i].weight;
+    }
+
+    if (sum == 0) {
+        (void) ngx_http_proxies_path_push(vc, ".weights");
+        return ngx_http_proxies_cc_error(&vc->cc,
+                   "the weights add up to 0; expected at least one above 0");
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_http_proxies_backend_model_t *
+ngx_http_proxies_slot_find(ngx_http_proxies_slots_model_t *sm,
+    ngx_str_t *name)
+{
+    ngx_uint_t                         i;
+    ngx_http_proxies_backend_model_t  *be;
+
+    be = sm->backends.elts;
+
+    for (i = 0; i < sm->backends.nelts; i++) {
+        if (be[i].name.len == name->len
+            && ngx_strncmp(be[i].name.data, name->data, name->len) == 0)
+        {
+            return &be[i];
+        }
+    }
+
+    return NULL;
 }

@@ -11,7 +11,7 @@
  */
 
 
-#include "ngx_http_proxies.h"
+#include "ngx_http_proxies_ext.h"
 
 
 static ngx_int_t ngx_http_proxies_preconfiguration(ngx_conf_t *cf);
@@ -100,6 +100,27 @@ static ngx_command_t  ngx_http_proxies_commands[] = {
       offsetof(ngx_http_proxies_loc_conf_t, trace),
       NULL },
 
+    { ngx_string("proxies_admin"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_proxies_admin,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("proxies_admin_token_file"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_proxies_admin_token_file,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("proxies_slot_pin_allow"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_proxies_pin_allow,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("proxies_forwarded_headers"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
       ngx_conf_set_flag_slot,
@@ -152,6 +173,15 @@ ngx_http_proxies_preconfiguration(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_proxies_postconfiguration(ngx_conf_t *cf)
 {
+    ngx_http_proxies_main_conf_t  *pmcf;
+
+    pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_proxies_module);
+
+    /* [extension] the breaker and slot zones, the breakers' log handler */
+    if (ngx_http_proxies_ext_init(cf, pmcf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     /* the proxy module has registered $proxy_host by now */
     return ngx_http_proxies_hook_proxy_host(cf);
 }

@@ -226,7 +226,7 @@ proxies: ".*/proxies\.json" line 1, column \d+: \\u0000 is not allowed
                       "host": "example.com" } } }
 --- must_die
 --- error_log
-/proxies.json": proxy "p", field "host": unknown key "host"; expected "matchCondition", "backendUri", "requestOverrides", "responseOverrides", "disabled", "debug" or "desc" in
+/proxies.json": proxy "p", field "host": unknown key "host"; expected "matchCondition", "backendUri", "requestOverrides", "responseOverrides", "disabled", "debug", "desc", "monolith", "circuitBreaker" or "slots" in
 
 === TEST 19: 17.4 matchCondition is missing
 --- proxies
