@@ -26,6 +26,8 @@ typedef struct {
 
 
 static ngx_int_t ngx_http_proxies_admin_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_proxies_admin_serve(ngx_http_request_t *r,
+    ngx_http_proxies_json_t *j);
 static ngx_int_t ngx_http_proxies_admin_token(ngx_http_request_t *r);
 static ngx_int_t ngx_http_proxies_admin_get(ngx_http_request_t *r,
     ngx_http_proxies_json_t *j, ngx_str_t *what, ngx_str_t *name);
@@ -78,6 +80,13 @@ static const char  *ngx_http_proxies_kinds[] = {
 static const char  *ngx_http_proxies_forces[] = {
     "none", "open", "closed"
 };
+
+
+/*
+ * Why a request failed, set by admin_error() and read back by the
+ * handler in the same call: a worker runs one handler at a time.
+ */
+static char  *ngx_http_proxies_admin_message;
 
 
 /* ------------------------------------------------------------ directives */
@@ -349,15 +358,54 @@ ngx_http_proxies_admin_token(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_proxies_admin_handler(ngx_http_request_t *r)
 {
-    ngx_int_t                  rc;
-    ngx_str_t                  path, what, name, verb;
-    ngx_http_proxies_json_t    j;
-    ngx_http_core_loc_conf_t  *clcf;
+    ngx_int_t                rc;
+    ngx_http_proxies_json_t  j;
 
     rc = ngx_http_discard_request_body(r);
     if (rc != NGX_OK) {
         return rc;
     }
+
+    ngx_memzero(&j, sizeof(ngx_http_proxies_json_t));
+    j.pool = r->pool;
+    j.last = &j.out;
+
+    ngx_http_proxies_admin_message = "internal error";
+
+    rc = ngx_http_proxies_admin_serve(r, &j);
+
+    if (rc == NGX_OK) {
+        return ngx_http_proxies_admin_send(r, NGX_HTTP_OK, &j);
+    }
+
+    if (rc < NGX_HTTP_SPECIAL_RESPONSE) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memzero(&j, sizeof(ngx_http_proxies_json_t));
+    j.pool = r->pool;
+    j.last = &j.out;
+
+    if (ngx_http_proxies_json_cat(&j, "{\"error\":\"%s\"}",
+                                  ngx_http_proxies_admin_message)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_proxies_admin_send(r, rc, &j);
+}
+
+
+/* NGX_OK with the answer in j, or an HTTP error status */
+
+static ngx_int_t
+ngx_http_proxies_admin_serve(ngx_http_request_t *r,
+    ngx_http_proxies_json_t *j)
+{
+    ngx_int_t                  rc;
+    ngx_str_t                  path, what, name, verb;
+    ngx_http_core_loc_conf_t  *clcf;
 
     rc = ngx_http_proxies_admin_token(r);
 
@@ -405,31 +453,21 @@ ngx_http_proxies_admin_handler(ngx_http_request_t *r)
                                             "no such resource");
     }
 
-    ngx_memzero(&j, sizeof(ngx_http_proxies_json_t));
-    j.pool = r->pool;
-    j.last = &j.out;
-
     if (r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD)) {
         if (verb.len) {
             return ngx_http_proxies_admin_error(r, NGX_HTTP_NOT_FOUND,
                                                 "no such resource");
         }
 
-        rc = ngx_http_proxies_admin_get(r, &j, &what, &name);
-
-    } else if (r->method == NGX_HTTP_POST) {
-        rc = ngx_http_proxies_admin_post(r, &j, &what, &name, &verb);
-
-    } else {
-        return ngx_http_proxies_admin_error(r, NGX_HTTP_NOT_ALLOWED,
-                                            "expected GET or POST");
+        return ngx_http_proxies_admin_get(r, j, &what, &name);
     }
 
-    if (rc != NGX_OK) {
-        return rc;
+    if (r->method == NGX_HTTP_POST) {
+        return ngx_http_proxies_admin_post(r, j, &what, &name, &verb);
     }
 
-    return ngx_http_proxies_admin_send(r, NGX_HTTP_OK, &j);
+    return ngx_http_proxies_admin_error(r, NGX_HTTP_NOT_ALLOWED,
+                                        "expected GET or POST");
 }
 
 
@@ -703,19 +741,9 @@ static ngx_int_t
 ngx_http_proxies_admin_error(ngx_http_request_t *r, ngx_uint_t status,
     char *message)
 {
-    ngx_http_proxies_json_t  j;
+    ngx_http_proxies_admin_message = message;
 
-    ngx_memzero(&j, sizeof(ngx_http_proxies_json_t));
-    j.pool = r->pool;
-    j.last = &j.out;
-
-    if (ngx_http_proxies_json_cat(&j, "{\"error\":\"%s\"}", message)
-        != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_proxies_admin_send(r, status, &j);
+    return status;
 }
 
 
