@@ -197,6 +197,9 @@ typedef struct ngx_http_proxies_ctx_s    ngx_http_proxies_ctx_t;
 typedef struct ngx_http_proxies_breaker_s  ngx_http_proxies_breaker_t;
 typedef struct ngx_http_proxies_slots_s    ngx_http_proxies_slots_t;
 
+/* [extension] live status: the counters of a proxy, in shared memory */
+typedef struct ngx_http_proxies_stat_s     ngx_http_proxies_stat_t;
+
 typedef ngx_int_t (*ngx_http_proxies_action_pt)(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
 
@@ -275,6 +278,7 @@ struct ngx_http_proxies_proxy_s {
                                                   application [extension] */
     ngx_http_proxies_breaker_t   *breaker;    /* NULL: none [extension] */
     ngx_http_proxies_slots_t     *slots;      /* NULL: none [extension] */
+    ngx_http_proxies_stat_t      *stat;       /* NULL: no status [ext.] */
 };
 
 
@@ -293,6 +297,8 @@ typedef struct {
     ngx_flag_t                    local_call;
     ngx_http_proxies_node_t      *root;       /* built by table.c */
     size_t                        mem;        /* bytes used, for reports */
+    ngx_http_proxies_stat_t      *nomatch;    /* requests no proxy matched;
+                                                 NULL: no status [ext.] */
 } ngx_http_proxies_table_t;
 
 
@@ -388,6 +394,8 @@ typedef struct {
     ngx_array_t                  *pin_allow;    /* ngx_cidr_t */
     ngx_str_t                     admin_token;  /* len 0: none */
     unsigned                      admin_used:1; /* a proxies_admin location */
+    unsigned                      status_used:1;  /* a proxies_status
+                                                     location: count */
 } ngx_http_proxies_main_conf_t;
 
 
@@ -396,6 +404,8 @@ typedef struct {
     ngx_flag_t                    fallthrough;
     ngx_flag_t                    trace;
     ngx_flag_t                    forwarded;
+    ngx_uint_t                    status;     /* proxies_status: the
+                                                 default format [ext.] */
     unsigned                      explicit:1; /* "proxies" written here */
 } ngx_http_proxies_loc_conf_t;
 
@@ -531,6 +541,41 @@ ngx_int_t ngx_http_proxies_response_apply(ngx_http_request_t *r,
 /* variables.c */
 ngx_int_t ngx_http_proxies_add_variables(ngx_conf_t *cf);
 ngx_int_t ngx_http_proxies_hook_proxy_host(ngx_conf_t *cf);
+
+/*
+ * [extension] live status.  stats.c counts every request of a proxies
+ * location in the log phase, into the "proxies_stats" zone, with atomic
+ * adds only; status.c serves the counters (proxies_status).
+ */
+
+#define NGX_HTTP_PROXIES_KIND_MONOLITH   0
+#define NGX_HTTP_PROXIES_KIND_UPSTREAM   1
+#define NGX_HTTP_PROXIES_KIND_FUNCTION   2
+#define NGX_HTTP_PROXIES_KIND_STATIC     3
+#define NGX_HTTP_PROXIES_KIND_LOCAL      4    /* another location here */
+#define NGX_HTTP_PROXIES_KINDS           5
+
+#define NGX_HTTP_PROXIES_LATENCIES       12   /* the last one is +Inf */
+
+
+struct ngx_http_proxies_stat_s {
+    ngx_str_node_t                sn;         /* keyed by file and proxy */
+    ngx_atomic_t                  status[6];  /* [0]: none sent, 1xx..5xx */
+    ngx_atomic_t                  kinds[NGX_HTTP_PROXIES_KINDS];
+    ngx_atomic_t                  latency[NGX_HTTP_PROXIES_LATENCIES];
+                                              /* per bucket, not summed */
+    ngx_atomic_t                  latency_ms; /* the sum */
+    ngx_atomic_t                  monolith_last;  /* ms since the epoch */
+    /* the key follows */
+};
+
+
+extern ngx_msec_t  ngx_http_proxies_latency_bounds[];  /* ms, ascending */
+
+ngx_int_t ngx_http_proxies_stats_init(ngx_conf_t *cf,
+    ngx_http_proxies_main_conf_t *pmcf);
+char *ngx_http_proxies_status(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 
 /* trace.c */
 void ngx_http_proxies_trace_start(ngx_http_request_t *r,

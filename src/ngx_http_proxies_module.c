@@ -107,6 +107,13 @@ static ngx_command_t  ngx_http_proxies_commands[] = {
       0,
       NULL },
 
+    { ngx_string("proxies_status"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE1,
+      ngx_http_proxies_status,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("proxies_admin_token_file"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_http_proxies_admin_token_file,
@@ -179,6 +186,11 @@ ngx_http_proxies_postconfiguration(ngx_conf_t *cf)
 
     /* [extension] the breaker and slot zones, the breakers' log handler */
     if (ngx_http_proxies_ext_init(cf, pmcf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    /* [extension] the status zone and its log handler */
+    if (ngx_http_proxies_stats_init(cf, pmcf) != NGX_OK) {
         return NGX_ERROR;
     }
 

@@ -1,0 +1,274 @@
+# Live status (issue 4, point 4): a known mix of traffic goes to proxies
+# served by the monolith, an upstream service, a function and static
+# answers, and the JSON and Prometheus numbers must equal it exactly; the
+# counters go on across a reload (HUP).
+
+use strict;
+use warnings;
+
+use lib 't/lib';
+use ProxiesTest;
+use File::Path qw(remove_tree);
+use JSON::PP;
+use Test::More;
+use Time::HiRes qw(sleep time);
+
+
+my $FN = "$ProxiesTest::ROOT/functions";
+system('make', '-s', '-C', $FN) == 0 or BAIL_OUT("make -C functions failed");
+
+my $dir = servroot('status');
+my ($mport, $mpid) = start_backend(response => "HTTP/1.1 200 OK\n"
+                                   . "Content-Type: text/plain\n\nmonolith");
+my ($uport, $upid) = start_backend(response => "HTTP/1.1 200 OK\n"
+                                   . "Content-Type: text/plain\n\norders");
+my ($fport, $fpid) = start_backend(response => "HTTP/1.1 503 Busy\n"
+                                   . "Content-Type: text/plain\n\nbusy");
+my ($sport, $spid) = start_backend(delay => 0.3);
+my $port = free_port();
+my $json = "$dir/proxies.json";
+
+sub proxies {
+    my ($extra) = @_;
+    return <<"EOF2";
+{ "proxies": {
+    "legacy":  { "matchCondition": { "route": "/legacy/{*rest}" },
+                 "backendUri": "http://127.0.0.1:$mport/{rest}",
+                 "monolith": true },
+    "orders":  { "matchCondition": { "route": "/orders/{id}" },
+                 "backendUri": "http://127.0.0.1:$uport/orders/{id}" },
+    "busy":    { "matchCondition": { "route": "/busy" },
+                 "backendUri": "http://127.0.0.1:$fport/busy" },
+    "slow":    { "matchCondition": { "route": "/slow" },
+                 "backendUri": "http://127.0.0.1:$sport/slow" },
+    "echo":    { "matchCondition": { "route": "/echo" },
+                 "backendUri": "function:echo" },
+    "mock":    { "matchCondition": { "route": "/mock" },
+                 "responseOverrides": { "response.body": "mocked" } },
+    "teapot":  { "matchCondition": { "route": "/teapot" },
+                 "responseOverrides": { "response.statusCode": "418" } }$extra
+} }
+EOF2
+}
+
+write_file($json, proxies(''));
+
+my $conf = nginx_conf(port => $port, http_config => "
+    proxies_functions $FN/echo.so;
+", config => '
+    location / { proxies $PROXIES; }
+    location = /status { proxies_status; }
+    location = /status.json { proxies_status json; }
+    location = /metrics { proxies_status prometheus; }
+');
+
+my $master = eval { start_nginx($conf, port => $port) };
+
+if (!ok($master, 'nginx starts')) {
+    diag($@);
+    stop_backend($_) for $mpid, $upid, $fpid, $spid;
+    done_testing();
+    exit;
+}
+
+
+# the traffic: path => [count, expected status]
+my @traffic = (
+    ['/legacy/a', 3, 200], ['/orders/1', 5, 200], ['/busy', 2, 503],
+    ['/slow', 1, 200], ['/echo', 4, 200], ['/mock', 2, 200],
+    ['/teapot', 1, 418], ['/nothing/here', 2, 404],
+);
+
+sub send_traffic {
+    for my $t (@traffic) {
+        my ($path, $n, $status) = @$t;
+        for (1 .. $n) {
+            my $res = http_get($port, $path);
+            is($res->{status}, $status, "GET $path: $status")
+                or diag($res->{error} // $res->{body});
+        }
+    }
+}
+
+# the log phase runs after the response is sent: wait until it counted
+sub status_json {
+    my ($want) = @_;
+    my $until = time + $ProxiesTest::TIMEOUT;
+    my $doc;
+
+    while (1) {
+        my $res = http_get($port, '/status.json');
+        $doc = eval { decode_json($res->{body}) } if $res->{status} == 200;
+        last if $doc && $doc->{totals}{requests} >= $want;
+        last if time > $until;
+        sleep 0.05;
+    }
+
+    return $doc;
+}
+
+sub prometheus {
+    my $res = http_get($port, '/metrics');
+    my %m;
+
+    for (split /\n/, $res->{body} // '') {
+        next if /^#/;
+        my ($k, $v) = /^(\S+(?:\{.*\})?) (\S+)$/ or next;
+        $m{$k} = $v;
+    }
+
+    return ($res, \%m);
+}
+
+sub by_name {
+    my ($doc) = @_;
+    return { map { $_->{name} => $_ } @{ $doc->{proxies} } };
+}
+
+# what each proxy must show after $rounds rounds of traffic
+sub check {
+    my ($doc, $rounds, $label) = @_;
+    my $p = by_name($doc);
+    my %kinds = (
+        legacy => 'monolith', orders => 'upstream', busy => 'upstream',
+        slow => 'upstream', echo => 'function', mock => 'static',
+        teapot => 'static',
+    );
+    my %path = (legacy => '/legacy/a', orders => '/orders/1',
+                busy => '/busy', slow => '/slow', echo => '/echo',
+                mock => '/mock', teapot => '/teapot');
+    my %t = map { $_->[0] => $_ } @traffic;
+
+    for my $name (sort keys %kinds) {
+        my (undef, $n, $status) = @{ $t{ $path{$name} } };
+        my $row = $p->{$name};
+        $n *= $rounds;
+
+        is($row->{requests}, $n, "$label: $name: $n requests");
+        my $class = substr($status, 0, 1) . 'xx';
+        is($row->{status}{$class}, $n, "$label: $name: $n $class");
+
+        for my $k (qw(monolith upstream function static local)) {
+            is($row->{kinds}{$k}, $k eq $kinds{$name} ? $n : 0,
+               "$label: $name: kind $k");
+        }
+
+        is($row->{latency_ms}{buckets}{'+Inf'}, $n,
+           "$label: $name: the histogram counts every request");
+        is($row->{monolith_share}, $name eq 'legacy' ? 100 : 0,
+           "$label: $name: monolith share");
+    }
+
+    ok($p->{legacy}{monolith}, "$label: legacy is marked the monolith");
+    ok($p->{legacy}{monolith_last_ms} > 0, "$label: the monolith was hit");
+    is($p->{orders}{monolith_last_ms}, undef, "$label: orders never was");
+    is($p->{slow}{latency_ms}{buckets}{250}, 0,
+       "$label: slow took more than 250 ms");
+    cmp_ok($p->{slow}{latency_ms}{sum}, '>=', 300 * $rounds,
+           "$label: slow: the latency sum");
+
+    my $tot = $doc->{totals};
+    is($tot->{routed}, 18 * $rounds, "$label: routed requests");
+    is($tot->{unmatched}, 2 * $rounds, "$label: unmatched requests");
+    is($tot->{requests}, 20 * $rounds, "$label: all requests");
+    is($tot->{kinds}{monolith}, 3 * $rounds, "$label: monolith requests");
+    is($tot->{kinds}{upstream}, 8 * $rounds, "$label: upstream requests");
+    is($tot->{kinds}{function}, 4 * $rounds, "$label: function requests");
+    is($tot->{kinds}{static}, 3 * $rounds, "$label: static requests");
+    is($tot->{monolith_share}, 16.7, "$label: 3 of 18 reach the monolith");
+    is($tot->{starved}, 83.3, "$label: the monolith is 83.3% starved");
+
+    my ($nm) = @{ $doc->{unmatched} };
+    is($nm->{requests}, 2 * $rounds, "$label: the no match row");
+    is($nm->{status}{'4xx'}, 2 * $rounds, "$label: no match: 404s");
+}
+
+
+# nothing counted yet; the status locations count nothing themselves
+my $doc = status_json(0);
+ok($doc, 'the JSON parses');
+is($doc->{totals}{requests}, 0, 'nothing counted before traffic');
+is(scalar @{ $doc->{proxies} }, 7, 'every proxy has a row');
+
+send_traffic();
+$doc = status_json(20);
+check($doc, 1, 'round 1');
+
+my ($res, $m) = prometheus();
+is($res->{status}, 200, 'Prometheus text');
+like($res->{header}{'content-type'}, qr{^text/plain; version=0\.0\.4},
+     'the exposition format content type');
+my $f = qq(file="$json");
+is($m->{qq(proxies_requests_total{$f,proxy="orders",status="2xx"})}, 5,
+   'prometheus: orders 2xx');
+is($m->{qq(proxies_requests_total{$f,proxy="busy",status="5xx"})}, 2,
+   'prometheus: busy 5xx');
+is($m->{qq(proxies_requests_total{$f,proxy="teapot",status="4xx"})}, 1,
+   'prometheus: teapot 4xx');
+is($m->{qq(proxies_backend_requests_total{$f,proxy="legacy",kind="monolith"})},
+   3, 'prometheus: legacy served by the monolith');
+is($m->{qq(proxies_backend_requests_total{$f,proxy="echo",kind="function"})},
+   4, 'prometheus: echo served by a function');
+is($m->{qq(proxies_backend_requests_total{$f,proxy="mock",kind="static"})},
+   2, 'prometheus: mock answered statically');
+is($m->{qq(proxies_backend_requests_total{$f,proxy="orders",kind="monolith"})},
+   0, 'prometheus: orders never reached the monolith');
+is($m->{qq(proxies_request_duration_seconds_count{$f,proxy="orders"})}, 5,
+   'prometheus: histogram count');
+is($m->{qq(proxies_request_duration_seconds_bucket{$f,proxy="orders",le="+Inf"})},
+   5, 'prometheus: histogram +Inf bucket');
+is($m->{qq(proxies_request_duration_seconds_bucket{$f,proxy="slow",le="0.250"})},
+   0, 'prometheus: slow is above 0.25 s');
+is($m->{qq(proxies_unmatched_requests_total{$f,status="4xx"})}, 2,
+   'prometheus: unmatched 404s');
+is($m->{'proxies_monolith_requests_ratio'}, '0.1667',
+   'prometheus: monolith ratio');
+cmp_ok($m->{qq(proxies_monolith_last_hit_seconds{$f,proxy="legacy"})}, '>',
+       time - 60, 'prometheus: the monolith was hit just now');
+
+# buckets are cumulative
+my @le = map { $m->{qq(proxies_request_duration_seconds_bucket{$f,proxy="slow",le="$_"})} }
+         qw(0.005 0.010 0.025 0.050 0.100 0.250 0.500 1.000 2.500 5.000 10.000 +Inf);
+is_deeply([ sort { $a <=> $b } @le ], \@le, 'prometheus: buckets only grow');
+
+# formats by query, and methods
+$res = http_get($port, '/status?format=json');
+ok(eval { decode_json($res->{body}) }, '?format=json on the HTML location');
+is(http_get($port, '/status?format=xml')->{status}, 400,
+   'an unknown format is refused');
+$res = http_request($port, "POST /status.json HTTP/1.1\r\nHost: localhost\r\n"
+                    . "Content-Length: 0\r\nConnection: close\r\n\r\n");
+is($res->{status}, 405, 'POST is not allowed');
+is(http_get($port, '/status')->{header}{'cache-control'}, 'no-store',
+   'the status is not cached');
+
+
+# a reload keeps the counts, and a new proxy starts at zero
+
+write_file($json, proxies(qq(,\n    "fresh": { "matchCondition": )
+                          . qq({ "route": "/fresh" } })));
+ok(reload_nginx($master), 'a reload (HUP) starts new workers');
+
+$doc = status_json(0);
+my $until = time + $ProxiesTest::TIMEOUT;
+while (!by_name($doc)->{fresh} && time < $until) {
+    sleep 0.1;
+    $doc = status_json(0);
+}
+
+ok(by_name($doc)->{fresh}, 'the new proxy is listed');
+is(by_name($doc)->{fresh}{requests}, 0, 'and counts from zero');
+check($doc, 1, 'after HUP');
+
+send_traffic();
+$doc = status_json(40);
+check($doc, 2, 'round 2');
+
+
+stop_nginx();
+stop_backend($_) for $mpid, $upid, $fpid, $spid;
+check_error_log(read_file("$dir/logs/error.log"));
+
+remove_tree($dir) if Test::More->builder->is_passing && !$ENV{TEST_NGINX_KEEP};
+
+done_testing();
