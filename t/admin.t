@@ -4,6 +4,15 @@
 
 use lib 't/lib';
 use ProxiesTest;
+use Test::More;
+
+
+# the example of docs/admin-api.md passes "nginx -t" as documented
+my $dir = servroot('admin-example');
+my ($rc, $out) = ProxiesTest::run_cmd([], $ProxiesTest::NGINX, '-t',
+    '-p', "$dir/", '-c', "$ProxiesTest::ROOT/proxies/admin-api.nginx.conf",
+    '-g', "load_module $ProxiesTest::MODULE;");
+is($rc, 0, 'proxies/admin-api.nginx.conf passes nginx -t') or diag($out);
 
 run_tests();
 
