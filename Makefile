@@ -9,7 +9,7 @@ MODULE       := ngx_http_proxies_module.so
 OUT          ?= $(MODULE)
 CC_OPT       := -g -O2 -fPIC -Wall -Wextra -Werror -Wno-unused-parameter
 DEBS         := nginx nginx-dev libpcre2-dev libjansson-dev libhiredis-dev \
-                redis-server wrk perl curl valgrind
+                redis-server wrk perl curl valgrind chromium
 PROVE_JOBS   ?= 2
 TESTS        ?= t/
 ifneq ($(SANITIZE),)
