@@ -16,6 +16,8 @@
 
 typedef ngx_int_t (*ngx_http_proxies_section_pt)(ngx_http_request_t *r,
     ngx_http_proxies_json_t *j, ngx_str_t *name);
+typedef ngx_int_t (*ngx_http_proxies_item_pt)(ngx_http_proxies_json_t *j,
+    void *item);
 
 
 /* a part of the overview (GET on the location itself) */
@@ -52,12 +54,15 @@ static ngx_int_t ngx_http_proxies_admin_action(ngx_http_proxies_json_t *j,
     ngx_http_proxies_action_t *a);
 static ngx_int_t ngx_http_proxies_admin_breakers(ngx_http_request_t *r,
     ngx_http_proxies_json_t *j, ngx_str_t *name);
+static ngx_int_t ngx_http_proxies_admin_items(ngx_http_request_t *r,
+    ngx_http_proxies_json_t *j, ngx_str_t *name, ngx_array_t *items,
+    ngx_http_proxies_item_pt write, char *missing);
 static ngx_int_t ngx_http_proxies_admin_breaker(ngx_http_proxies_json_t *j,
-    ngx_http_proxies_cb_t *cb);
+    void *item);
 static ngx_int_t ngx_http_proxies_admin_slots(ngx_http_request_t *r,
     ngx_http_proxies_json_t *j, ngx_str_t *name);
 static ngx_int_t ngx_http_proxies_admin_group(ngx_http_proxies_json_t *j,
-    ngx_http_proxies_slot_group_t *g);
+    void *item);
 static void ngx_http_proxies_admin_split(ngx_str_t *path, ngx_str_t *part);
 static ngx_int_t ngx_http_proxies_json_str(ngx_http_proxies_json_t *j,
     ngx_str_t *s);
@@ -405,21 +410,21 @@ ngx_http_proxies_admin_serve(ngx_http_request_t *r,
 {
     ngx_int_t                  rc;
     ngx_str_t                  path, what, name, verb;
+    ngx_table_elt_t           *h;
     ngx_http_core_loc_conf_t  *clcf;
 
     rc = ngx_http_proxies_admin_token(r);
 
     if (rc == NGX_DECLINED) {
-        r->headers_out.www_authenticate = ngx_list_push(&r->headers_out.headers);
-        if (r->headers_out.www_authenticate == NULL) {
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        r->headers_out.www_authenticate->hash = 1;
-        ngx_str_set(&r->headers_out.www_authenticate->key,
-                    "WWW-Authenticate");
-        ngx_str_set(&r->headers_out.www_authenticate->value,
-                    "Bearer realm=\"proxies\"");
+        h->hash = 1;
+        ngx_str_set(&h->key, "WWW-Authenticate");
+        ngx_str_set(&h->value, "Bearer realm=\"proxies\"");
+        r->headers_out.www_authenticate = h;
 
         return ngx_http_proxies_admin_error(r, NGX_HTTP_UNAUTHORIZED,
                                             "a bearer token is required");
@@ -549,7 +554,7 @@ ngx_http_proxies_admin_post(ngx_http_request_t *r, ngx_http_proxies_json_t *j,
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_proxies_module);
 
     if (what->len == 5 && ngx_strncmp(what->data, "slots", 5) == 0) {
-        g = ngx_http_proxies_slots_find(pmcf, name);
+        g = ngx_http_proxies_shm_find(pmcf->slot_groups, name);
         if (g == NULL) {
             return ngx_http_proxies_admin_error(r, NGX_HTTP_NOT_FOUND,
                                                 "no such slot group");
@@ -565,7 +570,7 @@ ngx_http_proxies_admin_post(ngx_http_request_t *r, ngx_http_proxies_json_t *j,
     }
 
     if (what->len == 8 && ngx_strncmp(what->data, "breakers", 8) == 0) {
-        cb = ngx_http_proxies_breaker_find(pmcf, name);
+        cb = ngx_http_proxies_shm_find(pmcf->breakers, name);
         if (cb == NULL) {
             return ngx_http_proxies_admin_error(r, NGX_HTTP_NOT_FOUND,
                                                 "no such breaker");
@@ -637,7 +642,7 @@ ngx_http_proxies_admin_slot_post(ngx_http_request_t *r,
     ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
                   "proxies admin: %V made slot \"%V\" of \"%V\" active "
                   "(was \"%V\")", &r->connection->addr_text, &active,
-                  &g->name, &from);
+                  &g->item.name, &from);
 
     return NGX_OK;
 }
@@ -690,7 +695,7 @@ ngx_http_proxies_admin_weights(ngx_http_request_t *r,
 
     ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
                   "proxies admin: %V set the weights of \"%V\" to %V",
-                  &r->connection->addr_text, &g->name, text);
+                  &r->connection->addr_text, &g->item.name, text);
 
     return NGX_OK;
 
@@ -731,7 +736,7 @@ ngx_http_proxies_admin_breaker_post(ngx_http_request_t *r,
                   &r->connection->addr_text,
                   force == NGX_HTTP_PROXIES_FORCE_OPEN ? "forced open"
                   : force == NGX_HTTP_PROXIES_FORCE_CLOSED ? "forced closed"
-                  : "reset", &cb->name);
+                  : "reset", &cb->item.name);
 
     return NGX_OK;
 }
@@ -882,7 +887,8 @@ ngx_http_proxies_admin_proxy(ngx_http_proxies_json_t *j,
 
     if (p->slots) {
         if (ngx_http_proxies_json_cat(j, ",\"slots\":") != NGX_OK
-            || ngx_http_proxies_json_str(j, &p->slots->group->name) != NGX_OK)
+            || ngx_http_proxies_json_str(j, &p->slots->group->item.name)
+               != NGX_OK)
         {
             return NGX_ERROR;
         }
@@ -890,7 +896,8 @@ ngx_http_proxies_admin_proxy(ngx_http_proxies_json_t *j,
 
     if (p->breaker) {
         if (ngx_http_proxies_json_cat(j, ",\"circuitBreaker\":") != NGX_OK
-            || ngx_http_proxies_json_str(j, &p->breaker->cb->name) != NGX_OK
+            || ngx_http_proxies_json_str(j, &p->breaker->cb->item.name)
+               != NGX_OK
             || ngx_http_proxies_json_cat(j, ",\"fallback\":") != NGX_OK)
         {
             return NGX_ERROR;
@@ -943,30 +950,40 @@ static ngx_int_t
 ngx_http_proxies_admin_breakers(ngx_http_request_t *r,
     ngx_http_proxies_json_t *j, ngx_str_t *name)
 {
-    ngx_uint_t                     i, n;
-    ngx_http_proxies_cb_t        **cb;
     ngx_http_proxies_main_conf_t  *pmcf;
 
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_proxies_module);
 
-    if (name) {
-        cb = pmcf->breakers ? pmcf->breakers->elts : NULL;
+    return ngx_http_proxies_admin_items(r, j, name, pmcf->breakers,
+                                        ngx_http_proxies_admin_breaker,
+                                        "no such breaker");
+}
 
-        for (i = 0; cb && i < pmcf->breakers->nelts; i++) {
-            if (cb[i]->name.len == name->len
-                && ngx_strncmp(cb[i]->name.data, name->data, name->len) == 0)
-            {
-                return ngx_http_proxies_admin_breaker(j, cb[i]) == NGX_OK
-                       ? NGX_OK : NGX_HTTP_INTERNAL_SERVER_ERROR;
-            }
+
+/* one item by name, or all of them as an object keyed by name */
+
+static ngx_int_t
+ngx_http_proxies_admin_items(ngx_http_request_t *r, ngx_http_proxies_json_t *j,
+    ngx_str_t *name, ngx_array_t *items, ngx_http_proxies_item_pt write,
+    char *missing)
+{
+    void                          *one;
+    ngx_uint_t                     i, n;
+    ngx_http_proxies_shm_item_t  **item;
+
+    if (name) {
+        one = ngx_http_proxies_shm_find(items, name);
+        if (one == NULL) {
+            return ngx_http_proxies_admin_error(r, NGX_HTTP_NOT_FOUND,
+                                                missing);
         }
 
-        return ngx_http_proxies_admin_error(r, NGX_HTTP_NOT_FOUND,
-                                            "no such breaker");
+        return write(j, one) == NGX_OK ? NGX_OK
+                                       : NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    n = pmcf->breakers ? pmcf->breakers->nelts : 0;
-    cb = n ? pmcf->breakers->elts : NULL;
+    n = items ? items->nelts : 0;
+    item = n ? items->elts : NULL;
 
     if (ngx_http_proxies_json_cat(j, "{") != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -974,9 +991,9 @@ ngx_http_proxies_admin_breakers(ngx_http_request_t *r,
 
     for (i = 0; i < n; i++) {
         if ((i && ngx_http_proxies_json_cat(j, ",") != NGX_OK)
-            || ngx_http_proxies_json_str(j, &cb[i]->name) != NGX_OK
+            || ngx_http_proxies_json_str(j, &item[i]->name) != NGX_OK
             || ngx_http_proxies_json_cat(j, ":") != NGX_OK
-            || ngx_http_proxies_admin_breaker(j, cb[i]) != NGX_OK)
+            || write(j, item[i]) != NGX_OK)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
@@ -990,16 +1007,17 @@ ngx_http_proxies_admin_breakers(ngx_http_request_t *r,
 /* a copy taken under the mutex: one consistent picture */
 
 static ngx_int_t
-ngx_http_proxies_admin_breaker(ngx_http_proxies_json_t *j,
-    ngx_http_proxies_cb_t *cb)
+ngx_http_proxies_admin_breaker(ngx_http_proxies_json_t *j, void *item)
 {
+    ngx_http_proxies_cb_t *cb = item;
+
     uint64_t                          now;
     ngx_uint_t                        k, total, failures;
     ngx_http_proxies_breaker_state_t  st;
 
-    ngx_shmtx_lock(&cb->zone->shpool->mutex);
+    ngx_shmtx_lock(&cb->item.zone->shpool->mutex);
     st = *cb->state;
-    ngx_shmtx_unlock(&cb->zone->shpool->mutex);
+    ngx_shmtx_unlock(&cb->item.zone->shpool->mutex);
 
     now = ngx_http_proxies_now();
     total = 0;
@@ -1035,54 +1053,21 @@ static ngx_int_t
 ngx_http_proxies_admin_slots(ngx_http_request_t *r,
     ngx_http_proxies_json_t *j, ngx_str_t *name)
 {
-    ngx_uint_t                       i, n;
-    ngx_http_proxies_main_conf_t    *pmcf;
-    ngx_http_proxies_slot_group_t  **g;
+    ngx_http_proxies_main_conf_t  *pmcf;
 
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_proxies_module);
 
-    if (name) {
-        g = ngx_pcalloc(r->pool, sizeof(void *));
-        if (g == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        *g = ngx_http_proxies_slots_find(pmcf, name);
-        if (*g == NULL) {
-            return ngx_http_proxies_admin_error(r, NGX_HTTP_NOT_FOUND,
-                                                "no such slot group");
-        }
-
-        return ngx_http_proxies_admin_group(j, *g) == NGX_OK
-               ? NGX_OK : NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    n = pmcf->slot_groups ? pmcf->slot_groups->nelts : 0;
-    g = n ? pmcf->slot_groups->elts : NULL;
-
-    if (ngx_http_proxies_json_cat(j, "{") != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    for (i = 0; i < n; i++) {
-        if ((i && ngx_http_proxies_json_cat(j, ",") != NGX_OK)
-            || ngx_http_proxies_json_str(j, &g[i]->name) != NGX_OK
-            || ngx_http_proxies_json_cat(j, ":") != NGX_OK
-            || ngx_http_proxies_admin_group(j, g[i]) != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-    }
-
-    return ngx_http_proxies_json_cat(j, "}") == NGX_OK
-           ? NGX_OK : NGX_HTTP_INTERNAL_SERVER_ERROR;
+    return ngx_http_proxies_admin_items(r, j, name, pmcf->slot_groups,
+                                        ngx_http_proxies_admin_group,
+                                        "no such slot group");
 }
 
 
 static ngx_int_t
-ngx_http_proxies_admin_group(ngx_http_proxies_json_t *j,
-    ngx_http_proxies_slot_group_t *g)
+ngx_http_proxies_admin_group(ngx_http_proxies_json_t *j, void *item)
 {
+    ngx_http_proxies_slot_group_t *g = item;
+
     ngx_uint_t                      i, active;
     ngx_http_proxies_slot_state_t  *st;
 

@@ -38,10 +38,8 @@ static ngx_uint_t ngx_http_proxies_breaker_record(ngx_http_proxies_cb_t *cb,
     ngx_int_t failed, ngx_flag_t probe, uint64_t now);
 static ngx_flag_t ngx_http_proxies_breaker_ratio(ngx_http_proxies_cb_t *cb,
     uint64_t now);
-static void ngx_http_proxies_breaker_open(ngx_http_proxies_cb_t *cb,
-    uint64_t now);
-static void ngx_http_proxies_breaker_close(ngx_http_proxies_cb_t *cb,
-    uint64_t now);
+static void ngx_http_proxies_breaker_set(ngx_http_proxies_cb_t *cb,
+    ngx_uint_t state, uint64_t now);
 
 
 static ngx_uint_t  ngx_http_proxies_default_statuses[] = { 500, 502, 503, 504 };
@@ -113,7 +111,7 @@ ngx_http_proxies_breaker_get(ngx_http_proxies_cc_t *cc,
     ngx_http_proxies_main_conf_t  *pmcf;
 
     pmcf = cc->pmcf;
-    cb = ngx_http_proxies_breaker_find(pmcf, name);
+    cb = ngx_http_proxies_shm_find(pmcf->breakers, name);
 
     if (cb && cb->owner.len && bm->settings) {
         (void) ngx_http_proxies_cc_error(cc, "breaker \"%V\" is configured "
@@ -138,7 +136,7 @@ ngx_http_proxies_breaker_get(ngx_http_proxies_cc_t *cc,
         }
 
         *cbp = cb;
-        cb->name = *name;
+        cb->item.name = *name;
         ngx_http_proxies_breaker_configure(cb, bm);
     }
 
@@ -215,58 +213,25 @@ ngx_http_proxies_breaker_fallback(ngx_http_proxies_cc_t *cc,
 }
 
 
-ngx_http_proxies_cb_t *
-ngx_http_proxies_breaker_find(ngx_http_proxies_main_conf_t *pmcf,
-    ngx_str_t *name)
-{
-    ngx_uint_t               i;
-    ngx_http_proxies_cb_t  **cb;
-
-    if (pmcf->breakers == NULL) {
-        return NULL;
-    }
-
-    cb = pmcf->breakers->elts;
-
-    for (i = 0; i < pmcf->breakers->nelts; i++) {
-        if (cb[i]->name.len == name->len
-            && ngx_strncmp(cb[i]->name.data, name->data, name->len) == 0)
-        {
-            return cb[i];
-        }
-    }
-
-    return NULL;
-}
-
-
 /* the zone and the log-phase handler, when any breaker is configured */
 
 ngx_int_t
 ngx_http_proxies_breaker_init(ngx_conf_t *cf,
     ngx_http_proxies_main_conf_t *pmcf)
 {
-    ngx_uint_t                  i;
     ngx_http_handler_pt        *h;
-    ngx_http_proxies_cb_t     **cb;
-    ngx_http_proxies_zone_t    *z;
     ngx_http_core_main_conf_t  *cmcf;
 
     if (pmcf->breakers == NULL) {
         return NGX_OK;
     }
 
-    z = ngx_http_proxies_shm_add(cf, "proxies_breakers", pmcf->breakers,
+    if (ngx_http_proxies_shm_add(cf, "proxies_breakers", pmcf->breakers,
                                  sizeof(ngx_http_proxies_breaker_state_t),
-                                 ngx_http_proxies_breaker_bind);
-    if (z == NULL) {
+                                 ngx_http_proxies_breaker_bind)
+        != NGX_OK)
+    {
         return NGX_ERROR;
-    }
-
-    cb = pmcf->breakers->elts;
-
-    for (i = 0; i < pmcf->breakers->nelts; i++) {
-        cb[i]->zone = z;
     }
 
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
@@ -319,7 +284,7 @@ ngx_http_proxies_breaker_admit(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    shpool = cb->zone->shpool;
+    shpool = cb->item.zone->shpool;
     now = ngx_http_proxies_now();
     pass = 0;
 
@@ -364,14 +329,14 @@ ngx_http_proxies_breaker_admit(ngx_http_request_t *r,
     if (pass) {
         ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "proxies: breaker \"%V\" lets through%s",
-                       &cb->name, ctx->probe ? " a probe" : "");
+                       &cb->item.name, ctx->probe ? " a probe" : "");
 
         ctx->breaker = b;
         return NGX_OK;
     }
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "proxies: breaker \"%V\" is open, fallback", &cb->name);
+                   "proxies: breaker \"%V\" is open, fallback", &cb->item.name);
 
     ctx->action = &b->action;
 
@@ -514,16 +479,16 @@ ngx_http_proxies_breaker_log(ngx_http_request_t *r)
     failed = ngx_http_proxies_breaker_failed(r, cb);
     now = ngx_http_proxies_now();
 
-    ngx_shmtx_lock(&cb->zone->shpool->mutex);
+    ngx_shmtx_lock(&cb->item.zone->shpool->mutex);
     change = ngx_http_proxies_breaker_record(cb, failed, ctx->probe, now);
-    ngx_shmtx_unlock(&cb->zone->shpool->mutex);
+    ngx_shmtx_unlock(&cb->item.zone->shpool->mutex);
 
     ctx->breaker = NULL;
 
     if (change != (ngx_uint_t) -1) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "proxies: circuit breaker \"%V\" is %s",
-                      &cb->name, ngx_http_proxies_breaker_states[change]);
+                      &cb->item.name, ngx_http_proxies_breaker_states[change]);
     }
 
     return NGX_OK;
@@ -596,7 +561,7 @@ ngx_http_proxies_breaker_record(ngx_http_proxies_cb_t *cb, ngx_int_t failed,
         }
 
         if (failed == 1) {
-            ngx_http_proxies_breaker_open(cb, now);
+            ngx_http_proxies_breaker_set(cb, NGX_HTTP_PROXIES_OPEN, now);
             return NGX_HTTP_PROXIES_OPEN;
         }
 
@@ -610,7 +575,7 @@ ngx_http_proxies_breaker_record(ngx_http_proxies_cb_t *cb, ngx_int_t failed,
             return (ngx_uint_t) -1;
         }
 
-        ngx_http_proxies_breaker_close(cb, now);
+        ngx_http_proxies_breaker_set(cb, NGX_HTTP_PROXIES_CLOSED, now);
         return NGX_HTTP_PROXIES_CLOSED;
     }
 
@@ -641,7 +606,7 @@ ngx_http_proxies_breaker_record(ngx_http_proxies_cb_t *cb, ngx_int_t failed,
     if ((cb->consecutive && st->consecutive >= cb->consecutive)
         || (failed && ngx_http_proxies_breaker_ratio(cb, now)))
     {
-        ngx_http_proxies_breaker_open(cb, now);
+        ngx_http_proxies_breaker_set(cb, NGX_HTTP_PROXIES_OPEN, now);
         return NGX_HTTP_PROXIES_OPEN;
     }
 
@@ -674,33 +639,18 @@ ngx_http_proxies_breaker_ratio(ngx_http_proxies_cb_t *cb, uint64_t now)
 }
 
 
+/* open or closed, counting from zero */
+
 static void
-ngx_http_proxies_breaker_open(ngx_http_proxies_cb_t *cb, uint64_t now)
+ngx_http_proxies_breaker_set(ngx_http_proxies_cb_t *cb, ngx_uint_t state,
+    uint64_t now)
 {
     ngx_http_proxies_breaker_state_t  *st;
 
     st = cb->state;
 
-    st->state = NGX_HTTP_PROXIES_OPEN;
+    st->state = state;
     st->changed = now;
-    st->open_until = now + cb->open_for;
-    st->opened++;
-    st->consecutive = 0;
-    st->probes = 0;
-    st->successes = 0;
-}
-
-
-static void
-ngx_http_proxies_breaker_close(ngx_http_proxies_cb_t *cb, uint64_t now)
-{
-    ngx_http_proxies_breaker_state_t  *st;
-
-    st = cb->state;
-
-    st->state = NGX_HTTP_PROXIES_CLOSED;
-    st->changed = now;
-    st->open_until = 0;
     st->consecutive = 0;
     st->probes = 0;
     st->successes = 0;
@@ -708,6 +658,14 @@ ngx_http_proxies_breaker_close(ngx_http_proxies_cb_t *cb, uint64_t now)
     ngx_memzero(st->bucket_start, sizeof(st->bucket_start));
     ngx_memzero(st->total, sizeof(st->total));
     ngx_memzero(st->failures, sizeof(st->failures));
+
+    if (state == NGX_HTTP_PROXIES_OPEN) {
+        st->open_until = now + cb->open_for;
+        st->opened++;
+
+    } else {
+        st->open_until = 0;
+    }
 }
 
 
@@ -720,18 +678,15 @@ ngx_http_proxies_breaker_force(ngx_http_proxies_cb_t *cb, ngx_uint_t force)
 
     now = ngx_http_proxies_now();
 
-    ngx_shmtx_lock(&cb->zone->shpool->mutex);
+    ngx_shmtx_lock(&cb->item.zone->shpool->mutex);
 
     cb->state->forced = force;
 
-    if (force == NGX_HTTP_PROXIES_FORCE_OPEN) {
-        ngx_http_proxies_breaker_open(cb, now);
+    ngx_http_proxies_breaker_set(cb, force == NGX_HTTP_PROXIES_FORCE_OPEN
+                                     ? NGX_HTTP_PROXIES_OPEN
+                                     : NGX_HTTP_PROXIES_CLOSED, now);
 
-    } else {
-        ngx_http_proxies_breaker_close(cb, now);
-    }
-
-    ngx_shmtx_unlock(&cb->zone->shpool->mutex);
+    ngx_shmtx_unlock(&cb->item.zone->shpool->mutex);
 }
 
 

@@ -160,6 +160,13 @@ typedef struct {
 } ngx_http_proxies_zone_t;
 
 
+/* what breakers and slot groups begin with: their record's key, zone */
+typedef struct {
+    ngx_str_t                     name;
+    ngx_http_proxies_zone_t      *zone;
+} ngx_http_proxies_shm_item_t;
+
+
 /* admin.c: JSON output, in buffers from the request pool */
 typedef struct {
     ngx_pool_t                   *pool;
@@ -173,7 +180,7 @@ typedef struct {
 
 /* a named breaker, shared by the proxies that name it */
 typedef struct {
-    ngx_str_t                     name;
+    ngx_http_proxies_shm_item_t   item;       /* first */
     ngx_str_t                     owner;      /* the proxy configuring it */
     ngx_flag_t                    connect_error;
     ngx_flag_t                    timeout;
@@ -186,7 +193,6 @@ typedef struct {
     ngx_msec_t                    open_for;
     ngx_uint_t                    probes;
     ngx_http_proxies_breaker_state_t  *state;     /* in the zone */
-    ngx_http_proxies_zone_t      *zone;
 } ngx_http_proxies_cb_t;
 
 
@@ -203,7 +209,8 @@ struct ngx_http_proxies_breaker_s {
 
 
 typedef struct {
-    ngx_str_t                     name;       /* the group, or the proxy */
+    ngx_http_proxies_shm_item_t   item;       /* first; named after the
+                                                 group, or the proxy */
     ngx_str_t                     owner;      /* the proxy declaring it */
     ngx_uint_t                    nslots;
     ngx_str_t                     slots[NGX_HTTP_PROXIES_SLOTS_MAX];
@@ -218,7 +225,6 @@ typedef struct {
     unsigned                      sticky_cookie:1;
     unsigned                      shared:1;   /* a named group */
     ngx_http_proxies_slot_state_t  *state;
-    ngx_http_proxies_zone_t      *zone;
 } ngx_http_proxies_slot_group_t;
 
 
@@ -239,13 +245,12 @@ ngx_int_t ngx_http_proxies_ext_init(ngx_conf_t *cf,
 /* handler.c calls this for proxies with slots or a breaker */
 ngx_int_t ngx_http_proxies_ext_choose(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
-ngx_http_proxies_slot_group_t *ngx_http_proxies_slots_find(
-    ngx_http_proxies_main_conf_t *pmcf, ngx_str_t *name);
+void *ngx_http_proxies_shm_find(ngx_array_t *items, ngx_str_t *name);
 ngx_int_t ngx_http_proxies_slots_set(ngx_http_proxies_slot_group_t *g,
     ngx_str_t *active, ngx_uint_t *weights);
 ngx_int_t ngx_http_proxies_slots_index(ngx_http_proxies_slot_group_t *g,
     ngx_str_t *name);
-ngx_http_proxies_zone_t *ngx_http_proxies_shm_add(ngx_conf_t *cf, char *name,
+ngx_int_t ngx_http_proxies_shm_add(ngx_conf_t *cf, char *name,
     ngx_array_t *items, size_t size,
     ngx_int_t (*bind)(void *item, void *state, ngx_uint_t fresh));
 
@@ -257,8 +262,6 @@ ngx_int_t ngx_http_proxies_breaker_init(ngx_conf_t *cf,
     ngx_http_proxies_main_conf_t *pmcf);
 ngx_int_t ngx_http_proxies_breaker_admit(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
-ngx_http_proxies_cb_t *ngx_http_proxies_breaker_find(
-    ngx_http_proxies_main_conf_t *pmcf, ngx_str_t *name);
 void ngx_http_proxies_breaker_force(ngx_http_proxies_cb_t *cb,
     ngx_uint_t force);
 const char *ngx_http_proxies_breaker_state_name(ngx_uint_t state);

@@ -123,15 +123,8 @@ ngx_http_proxies_slots_compile(ngx_http_proxies_cc_t *cc,
     be = sm->backends.elts;
 
     for (i = 0; i < sm->backends.nelts; i++) {
-        for (j = 0; j < g->nslots; j++) {
-            if (g->slots[j].len == be[i].name.len
-                && ngx_strncmp(g->slots[j].data, be[i].name.data,
-                               be[i].name.len)
-                   == 0)
-            {
-                break;
-            }
-        }
+        /* slots_same() found every name */
+        j = ngx_http_proxies_slots_index(g, &be[i].name);
 
         cc->field.data = field;
         cc->field.len = ngx_sprintf(field, "slots.backends.%V", &be[i].name)
@@ -169,7 +162,7 @@ ngx_http_proxies_slots_group(ngx_http_proxies_cc_t *cc,
 
     pmcf = cc->pmcf;
 
-    g = ngx_http_proxies_slots_find(pmcf, name);
+    g = ngx_http_proxies_shm_find(pmcf->slot_groups, name);
 
     if (g) {
         if (!g->shared || sm->group.len == 0) {
@@ -198,7 +191,7 @@ ngx_http_proxies_slots_group(ngx_http_proxies_cc_t *cc,
 
     *gp = g;
 
-    g->name = *name;
+    g->item.name = *name;
     g->owner = cc->proxy->name;
     g->shared = (sm->group.len != 0);
     g->nslots = sm->backends.nelts;
@@ -256,7 +249,7 @@ static ngx_int_t
 ngx_http_proxies_slots_same(ngx_http_proxies_cc_t *cc,
     ngx_http_proxies_slot_group_t *g, ngx_http_proxies_slots_model_t *sm)
 {
-    ngx_uint_t                         i, j;
+    ngx_uint_t                         i;
     ngx_http_proxies_backend_model_t  *be;
 
     be = sm->backends.elts;
@@ -266,25 +259,12 @@ ngx_http_proxies_slots_same(ngx_http_proxies_cc_t *cc,
     }
 
     for (i = 0; i < sm->backends.nelts; i++) {
-        for (j = 0; j < g->nslots; j++) {
-            if (g->slots[j].len == be[i].name.len
-                && ngx_strncmp(g->slots[j].data, be[i].name.data,
-                               be[i].name.len)
-                   == 0)
-            {
-                break;
-            }
-        }
-
-        if (j == g->nslots) {
+        if (ngx_http_proxies_slots_index(g, &be[i].name) == NGX_ERROR) {
             goto differ;
         }
     }
 
-    if (g->slots[g->active].len != sm->active.len
-        || ngx_strncmp(g->slots[g->active].data, sm->active.data,
-                       sm->active.len)
-           != 0
+    if (ngx_http_proxies_slots_index(g, &sm->active) != (ngx_int_t) g->active
         || g->weighted != (sm->weights != NULL))
     {
         goto differ;
@@ -298,28 +278,29 @@ differ:
                                      "proxy \"%V\" in group \"%V\": a group "
                                      "needs the same slot names, \"active\" "
                                      "and \"weights\" in every proxy",
-                                     &g->owner, &g->name);
+                                     &g->owner, &g->item.name);
 }
 
 
-ngx_http_proxies_slot_group_t *
-ngx_http_proxies_slots_find(ngx_http_proxies_main_conf_t *pmcf,
-    ngx_str_t *name)
-{
-    ngx_uint_t                       i;
-    ngx_http_proxies_slot_group_t  **g;
+/* a breaker or a slot group by name; items may be NULL */
 
-    if (pmcf->slot_groups == NULL) {
+void *
+ngx_http_proxies_shm_find(ngx_array_t *items, ngx_str_t *name)
+{
+    ngx_uint_t                     i;
+    ngx_http_proxies_shm_item_t  **item;
+
+    if (items == NULL) {
         return NULL;
     }
 
-    g = pmcf->slot_groups->elts;
+    item = items->elts;
 
-    for (i = 0; i < pmcf->slot_groups->nelts; i++) {
-        if (g[i]->name.len == name->len
-            && ngx_strncmp(g[i]->name.data, name->data, name->len) == 0)
+    for (i = 0; i < items->nelts; i++) {
+        if (item[i]->name.len == name->len
+            && ngx_strncmp(item[i]->name.data, name->data, name->len) == 0)
         {
-            return g[i];
+            return item[i];
         }
     }
 
@@ -350,10 +331,6 @@ ngx_http_proxies_slots_index(ngx_http_proxies_slot_group_t *g,
 ngx_int_t
 ngx_http_proxies_ext_init(ngx_conf_t *cf, ngx_http_proxies_main_conf_t *pmcf)
 {
-    ngx_uint_t                       i;
-    ngx_http_proxies_zone_t         *z;
-    ngx_http_proxies_slot_group_t  **g;
-
     if (pmcf->admin_used && pmcf->admin_token.len == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"proxies_admin\" needs "
@@ -361,39 +338,35 @@ ngx_http_proxies_ext_init(ngx_conf_t *cf, ngx_http_proxies_main_conf_t *pmcf)
         return NGX_ERROR;
     }
 
-    if (pmcf->slot_groups) {
-        z = ngx_http_proxies_shm_add(cf, "proxies_slots", pmcf->slot_groups,
-                                     sizeof(ngx_http_proxies_slot_state_t),
-                                     ngx_http_proxies_slots_bind);
-        if (z == NULL) {
-            return NGX_ERROR;
-        }
-
-        g = pmcf->slot_groups->elts;
-
-        for (i = 0; i < pmcf->slot_groups->nelts; i++) {
-            g[i]->zone = z;
-        }
+    if (pmcf->slot_groups
+        && ngx_http_proxies_shm_add(cf, "proxies_slots", pmcf->slot_groups,
+                                    sizeof(ngx_http_proxies_slot_state_t),
+                                    ngx_http_proxies_slots_bind)
+           != NGX_OK)
+    {
+        return NGX_ERROR;
     }
 
     return ngx_http_proxies_breaker_init(cf, pmcf);
 }
 
 
-ngx_http_proxies_zone_t *
+ngx_int_t
 ngx_http_proxies_shm_add(ngx_conf_t *cf, char *name, ngx_array_t *items,
     size_t size, ngx_int_t (*bind)(void *item, void *state, ngx_uint_t fresh))
 {
     ngx_str_t                      zname;
+    ngx_uint_t                     i;
     ngx_shm_zone_t                *shm_zone;
     ngx_http_proxies_zone_t       *z;
+    ngx_http_proxies_shm_item_t  **item;
     ngx_http_proxies_main_conf_t  *pmcf;
 
     pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_proxies_module);
 
     z = ngx_pcalloc(cf->pool, sizeof(ngx_http_proxies_zone_t));
     if (z == NULL) {
-        return NULL;
+        return NGX_ERROR;
     }
 
     z->items = items;
@@ -406,13 +379,19 @@ ngx_http_proxies_shm_add(ngx_conf_t *cf, char *name, ngx_array_t *items,
     shm_zone = ngx_shared_memory_add(cf, &zname, pmcf->zone_size,
                                      &ngx_http_proxies_module);
     if (shm_zone == NULL) {
-        return NULL;
+        return NGX_ERROR;
     }
 
     shm_zone->init = ngx_http_proxies_shm_init;
     shm_zone->data = z;
 
-    return z;
+    item = items->elts;
+
+    for (i = 0; i < items->nelts; i++) {
+        item[i]->zone = z;
+    }
+
+    return NGX_OK;
 }
 
 
@@ -432,6 +411,7 @@ ngx_http_proxies_shm_init(ngx_shm_zone_t *shm_zone, void *data)
     ngx_slab_pool_t               *shpool;
     ngx_http_proxies_zone_t       *z;
     ngx_http_proxies_shm_node_t   *node;
+    ngx_http_proxies_shm_item_t  **item;
 
     z = shm_zone->data;
     shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
@@ -455,11 +435,12 @@ ngx_http_proxies_shm_init(ngx_shm_zone_t *shm_zone, void *data)
     z->shpool = shpool;
     rc = NGX_OK;
 
+    item = z->items->elts;
+
     ngx_shmtx_lock(&shpool->mutex);
 
     for (i = 0; i < z->items->nelts; i++) {
-        /* breakers and groups both begin with their name */
-        name = ((ngx_str_t **) z->items->elts)[i];
+        name = &item[i]->name;
 
         for (node = z->sh->head; node; node = node->next) {
             if (node->len == name->len
@@ -489,7 +470,7 @@ ngx_http_proxies_shm_init(ngx_shm_zone_t *shm_zone, void *data)
             z->sh->head = node;
         }
 
-        rc = z->bind(((void **) z->items->elts)[i], node + 1, fresh);
+        rc = z->bind(item[i], node + 1, fresh);
         if (rc != NGX_OK) {
             break;
         }
@@ -530,7 +511,7 @@ ngx_http_proxies_slots_bind(void *item, void *state, ngx_uint_t fresh)
         if (n == NGX_HTTP_PROXIES_SLOTS_MAX) {
             ngx_log_error(NGX_LOG_EMERG, ngx_cycle->log, 0,
                           "proxies: slot group \"%V\" has had more than %d "
-                          "slot names; rename the group", &g->name,
+                          "slot names; rename the group", &g->item.name,
                           NGX_HTTP_PROXIES_SLOTS_MAX);
             return NGX_ERROR;
         }
@@ -602,7 +583,7 @@ ngx_http_proxies_slots_set(ngx_http_proxies_slot_group_t *g,
     ngx_http_proxies_slot_state_t  *st;
 
     st = g->state;
-    shpool = g->zone->shpool;
+    shpool = g->item.zone->shpool;
 
     i = 0;
 
@@ -710,7 +691,8 @@ ngx_http_proxies_slots_choose(ngx_http_request_t *r,
     }
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "proxies: slot \"%V\" of \"%V\"", &g->slots[i], &g->name);
+                   "proxies: slot \"%V\" of \"%V\"", &g->slots[i],
+                   &g->item.name);
 
     ctx->action = &sl->actions[i];
 
@@ -755,13 +737,14 @@ ngx_http_proxies_slots_pinned(ngx_http_request_t *r,
     if (rc != NGX_OK || i == NGX_ERROR) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "proxies: slot \"%V\" of \"%V\" asked for %s",
-                      name, &g->name,
+                      name, &g->item.name,
                       rc != NGX_OK ? "without permission" : "does not exist");
         return NGX_ABORT;
     }
 
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "proxies: slot \"%V\" of \"%V\" pinned", name, &g->name);
+                   "proxies: slot \"%V\" of \"%V\" pinned", name,
+                   &g->item.name);
 
     return i;
 }
