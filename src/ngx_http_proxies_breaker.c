@@ -107,7 +107,7 @@ static ngx_http_proxies_cb_t *
 ngx_http_proxies_breaker_get(ngx_http_proxies_cc_t *cc,
     ngx_http_proxies_breaker_model_t *bm, ngx_str_t *name)
 {
-    ngx_http_proxies_cb_t         *cb, **cbp;
+    ngx_http_proxies_cb_t         *cb;
     ngx_http_proxies_main_conf_t  *pmcf;
 
     pmcf = cc->pmcf;
@@ -122,21 +122,13 @@ ngx_http_proxies_breaker_get(ngx_http_proxies_cc_t *cc,
     }
 
     if (cb == NULL) {
-        if (pmcf->breakers == NULL) {
-            pmcf->breakers = ngx_array_create(cc->pool, 4, sizeof(void *));
-            if (pmcf->breakers == NULL) {
-                return NULL;
-            }
-        }
-
-        cb = ngx_pcalloc(cc->pool, sizeof(ngx_http_proxies_cb_t));
-        cbp = ngx_array_push(pmcf->breakers);
-        if (cb == NULL || cbp == NULL) {
+        cb = ngx_http_proxies_shm_item_add(cc->pool, &pmcf->breakers,
+                                           sizeof(ngx_http_proxies_cb_t),
+                                           name);
+        if (cb == NULL) {
             return NULL;
         }
 
-        *cbp = cb;
-        cb->item.name = *name;
         ngx_http_proxies_breaker_configure(cb, bm);
     }
 

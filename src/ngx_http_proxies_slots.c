@@ -156,7 +156,7 @@ ngx_http_proxies_slots_group(ngx_http_proxies_cc_t *cc,
 {
     ngx_uint_t                          i, n;
     ngx_http_proxies_main_conf_t       *pmcf;
-    ngx_http_proxies_slot_group_t      *g, **gp;
+    ngx_http_proxies_slot_group_t      *g;
     ngx_http_proxies_backend_model_t   *be;
     ngx_http_proxies_weight_model_t    *w;
 
@@ -176,22 +176,13 @@ ngx_http_proxies_slots_group(ngx_http_proxies_cc_t *cc,
         return g;
     }
 
-    if (pmcf->slot_groups == NULL) {
-        pmcf->slot_groups = ngx_array_create(cc->pool, 4, sizeof(void *));
-        if (pmcf->slot_groups == NULL) {
-            return NULL;
-        }
-    }
-
-    g = ngx_pcalloc(cc->pool, sizeof(ngx_http_proxies_slot_group_t));
-    gp = ngx_array_push(pmcf->slot_groups);
-    if (g == NULL || gp == NULL) {
+    g = ngx_http_proxies_shm_item_add(cc->pool, &pmcf->slot_groups,
+                                      sizeof(ngx_http_proxies_slot_group_t),
+                                      name);
+    if (g == NULL) {
         return NULL;
     }
 
-    *gp = g;
-
-    g->item.name = *name;
     g->owner = cc->proxy->name;
     g->shared = (sm->group.len != 0);
     g->nslots = sm->backends.nelts;
@@ -279,6 +270,34 @@ differ:
                                      "needs the same slot names, \"active\" "
                                      "and \"weights\" in every proxy",
                                      &g->owner, &g->item.name);
+}
+
+
+/* a new breaker or slot group, of size bytes, in *items */
+
+void *
+ngx_http_proxies_shm_item_add(ngx_pool_t *pool, ngx_array_t **items,
+    size_t size, ngx_str_t *name)
+{
+    ngx_http_proxies_shm_item_t  *item, **p;
+
+    if (*items == NULL) {
+        *items = ngx_array_create(pool, 4, sizeof(void *));
+        if (*items == NULL) {
+            return NULL;
+        }
+    }
+
+    item = ngx_pcalloc(pool, size);
+    p = ngx_array_push(*items);
+    if (item == NULL || p == NULL) {
+        return NULL;
+    }
+
+    *p = item;
+    item->name = *name;
+
+    return item;
 }
 
 
