@@ -725,9 +725,10 @@ ngx_http_proxies_status_labels(ngx_http_proxies_json_t *j,
 static const char  ngx_http_proxies_html_head[] =
     "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
     "<meta http-equiv=\"refresh\" content=\"10\">\n"
+    "<link rel=\"icon\" href=\"data:,\">\n"
     "<title>proxies status</title>\n<style>\n"
-    "body{font:14px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,"
-    "sans-serif;margin:28px;color:#1f2328;background:#fff}\n"
+    "body{font:13px/1.45 system-ui,-apple-system,\"Segoe UI\",Roboto,"
+    "sans-serif;margin:20px 24px;color:#1f2328;background:#fff}\n"
     "h1{font-size:22px;margin:0 0 2px}\n"
     "h2{font-size:14px;font-weight:600;margin:24px 0 6px;color:#57606a}\n"
     ".sub{color:#57606a;margin:0 0 18px}\n"
@@ -741,12 +742,12 @@ static const char  ngx_http_proxies_html_head[] =
     ".legend i{display:inline-block;width:10px;height:10px;"
     "border-radius:2px;margin:0 4px 0 14px;vertical-align:-1px}\n"
     "table{border-collapse:collapse;width:100%}\n"
-    "th,td{padding:6px 8px;border-bottom:1px solid #eaeef2;"
+    "th,td{padding:5px;border-bottom:1px solid #eaeef2;"
     "text-align:right;white-space:nowrap}\n"
     "th{font-weight:600;background:#f6f8fa}\n"
     ".l{text-align:left}\n"
     "code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}\n"
-    ".bar{display:flex;width:200px;height:12px;border-radius:3px;"
+    ".bar{display:flex;width:96px;height:12px;border-radius:3px;"
     "overflow:hidden;background:#eaeef2}\n"
     ".bar i{display:block;height:100%}\n"
     ".k0{background:#cf222e}.k1{background:#0969da}"
@@ -765,7 +766,10 @@ ngx_http_proxies_status_html(ngx_http_proxies_json_t *j,
     ngx_uint_t               i, k;
     ngx_http_proxies_row_t  *row;
 
-    if (ngx_http_proxies_json_cat(j, "%s", ngx_http_proxies_html_head)
+    /* longer than what json_cat() formats at once */
+
+    if (ngx_http_proxies_json_add(j, (u_char *) ngx_http_proxies_html_head,
+                                  sizeof(ngx_http_proxies_html_head) - 1)
         != NGX_OK
         || ngx_http_proxies_status_html_summary(j, s) != NGX_OK)
     {
@@ -804,12 +808,12 @@ ngx_http_proxies_status_html(ngx_http_proxies_json_t *j,
                 || ngx_http_proxies_json_cat(j,
                        "</h2>\n<table><thead><tr><th class=\"l\">Proxy</th>"
                        "<th class=\"l\">Route</th><th>Requests</th>"
-                       "<th class=\"l\">Where traffic goes</th>"
+                       "<th class=\"l\">Where it goes</th>"
                        "<th>Monolith</th><th>Upstream</th><th>Function</th>"
                        "<th>Static</th><th>Local</th>"
-                       "<th>Monolith share</th><th>2xx</th><th>3xx</th>"
+                       "<th>To monolith</th><th>2xx</th><th>3xx</th>"
                        "<th>4xx</th><th>5xx</th><th>Avg ms</th>"
-                       "<th class=\"l\">Monolith last hit</th></tr></thead>"
+                       "<th class=\"l\">Monolith hit</th></tr></thead>"
                        "<tbody>\n")
                    != NGX_OK)
             {
