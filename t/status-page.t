@@ -34,6 +34,11 @@ write_file("$dir/proxies.json", <<"EOF2");
                 "backendUri": "http://127.0.0.1:$uport/orders/{id}" },
     "echo":   { "matchCondition": { "route": "/api/echo" },
                 "backendUri": "function:echo" },
+    "cart":   { "matchCondition": { "route": "/shop/cart" },
+                "slots": { "active": "blue", "backends": {
+                    "blue": { "backendUri": "http://127.0.0.1:$mport/cart",
+                              "monolith": true },
+                    "green": "http://127.0.0.1:$uport/cart" } } },
     "health": { "matchCondition": { "route": "/health",
                                     "methods": [ "GET" ] },
                 "responseOverrides": { "response.body": "ok" } },
@@ -44,6 +49,7 @@ EOF2
 
 my $conf = nginx_conf(port => $port, http_config => "
     proxies_functions $FN/echo.so;
+    proxies_slot_pin_allow 127.0.0.1;
 ", config => '
     location / { proxies $PROXIES; }
     location = /proxies/status { proxies_status; }
@@ -58,14 +64,18 @@ if (!ok($master, 'nginx starts')) {
     exit;
 }
 
-# monolith 3, upstream 5, function 4, static 2 (+1 escaped): 15 routed
+# monolith 3 + 3 (blue), upstream 5 + 2 (green), function 4, static 3:
+# 20 routed, 6 of them (30%) to the monolith
 my %sent = ('/old/page' => 3, '/api/orders/7' => 5, '/api/echo' => 4,
-            '/health' => 2, '/escaped' => 1);
+            '/health' => 2, '/escaped' => 1, '/shop/cart' => 3,
+            '/shop/cart green' => 2);
 my $routed = 0;
 
 for my $path (sort keys %sent) {
+    my ($uri, $slot) = split / /, $path;
     for (1 .. $sent{$path}) {
-        my $res = http_get($port, $path);
+        my $res = http_get($port, $uri,
+                           $slot ? { 'X-Proxies-Slot' => $slot } : {});
         ok($res->{status} == 200 || $res->{status} == 204, "GET $path")
             or diag($res->{error} // $res->{status});
         $routed++;
@@ -149,18 +159,20 @@ sub cells {
     return \%c;
 }
 
-like(text($dom), qr/The monolith is 80\.0% starved: 3 of 15 routed requests \(20\.0%\) still reach it\./,
-     'the summary: the monolith is 80% starved');
-is(id('starved'), '80.0%', 'card: starved');
-is(id('monolith-share'), '20.0%', 'card: share');
-is(id('monolith'), '3', 'card: monolith requests');
-is(id('routed'), '15', 'card: routed requests');
+like(text($dom), qr/The monolith is 70\.0% starved: 6 of 20 routed requests \(30\.0%\) still reach it\./,
+     'the summary: the monolith is 70% starved');
+is(id('starved'), '70.0%', 'card: starved');
+is(id('monolith-share'), '30.0%', 'card: share');
+is(id('monolith'), '6', 'card: monolith requests');
+is(id('routed'), '20', 'card: routed requests');
 is(id('unmatched'), '1', 'card: unmatched requests');
 like(id('monolith-last'), qr/^\d+ s ago$/, 'card: the monolith was hit just now');
 
 my %want = (
     legacy => { requests => 3, 'kind-monolith' => 3, share => '100.0%' },
     orders => { requests => 5, 'kind-upstream' => 5, share => '0.0%' },
+    cart   => { requests => 5, 'kind-monolith' => 3, 'kind-upstream' => 2,
+                share => '60.0%' },
     echo   => { requests => 4, 'kind-function' => 4, share => '0.0%' },
     health => { requests => 2, 'kind-static' => 2, share => '0.0%' },
     '&lt;b&gt;&amp;amp;' => { requests => 1, 'kind-static' => 1, s2 => 1 },

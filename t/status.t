@@ -46,7 +46,12 @@ sub proxies {
     "mock":    { "matchCondition": { "route": "/mock" },
                  "responseOverrides": { "response.body": "mocked" } },
     "teapot":  { "matchCondition": { "route": "/teapot" },
-                 "responseOverrides": { "response.statusCode": "418" } }$extra
+                 "responseOverrides": { "response.statusCode": "418" } },
+    "cart":    { "matchCondition": { "route": "/cart" },
+                 "slots": { "active": "blue", "backends": {
+                     "blue": { "backendUri": "http://127.0.0.1:$mport/cart",
+                               "monolith": true },
+                     "green": "http://127.0.0.1:$uport/cart" } } }$extra
 } }
 EOF2
 }
@@ -55,6 +60,7 @@ write_file($json, proxies(''));
 
 my $conf = nginx_conf(port => $port, http_config => "
     proxies_functions $FN/echo.so;
+    proxies_slot_pin_allow 127.0.0.1;
 ", config => '
     location / { proxies $PROXIES; }
     location = /status { proxies_status; }
@@ -77,13 +83,16 @@ my @traffic = (
     ['/legacy/a', 3, 200], ['/orders/1', 5, 200], ['/busy', 2, 503],
     ['/slow', 1, 200], ['/echo', 4, 200], ['/mock', 2, 200],
     ['/teapot', 1, 418], ['/nothing/here', 2, 404],
+    ['/cart', 3, 200], ['/cart green', 2, 200],
 );
 
 sub send_traffic {
     for my $t (@traffic) {
         my ($path, $n, $status) = @$t;
+        my ($uri, $slot) = split / /, $path;
         for (1 .. $n) {
-            my $res = http_get($port, $path);
+            my $res = http_get($port, $uri,
+                               $slot ? { 'X-Proxies-Slot' => $slot } : {});
             is($res->{status}, $status, "GET $path: $status")
                 or diag($res->{error} // $res->{body});
         }
@@ -139,6 +148,13 @@ sub check {
                 mock => '/mock', teapot => '/teapot');
     my %t = map { $_->[0] => $_ } @traffic;
 
+    # the cart's blue slot is the monolith, its green slot is not
+    my $cart = $p->{cart};
+    is($cart->{requests}, 5 * $rounds, "$label: cart: 5 requests");
+    is($cart->{kinds}{monolith}, 3 * $rounds, "$label: cart: 3 to blue");
+    is($cart->{kinds}{upstream}, 2 * $rounds, "$label: cart: 2 to green");
+    is($cart->{monolith_share}, 60, "$label: cart: 60% to the monolith");
+
     for my $name (sort keys %kinds) {
         my (undef, $n, $status) = @{ $t{ $path{$name} } };
         my $row = $p->{$name};
@@ -168,15 +184,15 @@ sub check {
            "$label: slow: the latency sum");
 
     my $tot = $doc->{totals};
-    is($tot->{routed}, 18 * $rounds, "$label: routed requests");
+    is($tot->{routed}, 23 * $rounds, "$label: routed requests");
     is($tot->{unmatched}, 2 * $rounds, "$label: unmatched requests");
-    is($tot->{requests}, 20 * $rounds, "$label: all requests");
-    is($tot->{kinds}{monolith}, 3 * $rounds, "$label: monolith requests");
-    is($tot->{kinds}{upstream}, 8 * $rounds, "$label: upstream requests");
+    is($tot->{requests}, 25 * $rounds, "$label: all requests");
+    is($tot->{kinds}{monolith}, 6 * $rounds, "$label: monolith requests");
+    is($tot->{kinds}{upstream}, 10 * $rounds, "$label: upstream requests");
     is($tot->{kinds}{function}, 4 * $rounds, "$label: function requests");
     is($tot->{kinds}{static}, 3 * $rounds, "$label: static requests");
-    is($tot->{monolith_share}, 16.7, "$label: 3 of 18 reach the monolith");
-    is($tot->{starved}, 83.3, "$label: the monolith is 83.3% starved");
+    is($tot->{monolith_share}, 26.1, "$label: 6 of 23 reach the monolith");
+    is($tot->{starved}, 73.9, "$label: the monolith is 73.9% starved");
 
     my ($nm) = @{ $doc->{unmatched} };
     is($nm->{requests}, 2 * $rounds, "$label: the no match row");
@@ -188,10 +204,10 @@ sub check {
 my $doc = status_json(0);
 ok($doc, 'the JSON parses');
 is($doc->{totals}{requests}, 0, 'nothing counted before traffic');
-is(scalar @{ $doc->{proxies} }, 7, 'every proxy has a row');
+is(scalar @{ $doc->{proxies} }, 8, 'every proxy has a row');
 
 send_traffic();
-$doc = status_json(20);
+$doc = status_json(25);
 check($doc, 1, 'round 1');
 
 my ($res, $m) = prometheus();
@@ -221,7 +237,7 @@ is($m->{qq(proxies_request_duration_seconds_bucket{$f,proxy="slow",le="0.250"})}
    0, 'prometheus: slow is above 0.25 s');
 is($m->{qq(proxies_unmatched_requests_total{$f,status="4xx"})}, 2,
    'prometheus: unmatched 404s');
-is($m->{'proxies_monolith_requests_ratio'}, '0.1667',
+is($m->{'proxies_monolith_requests_ratio'}, '0.2609',
    'prometheus: monolith ratio');
 cmp_ok($m->{qq(proxies_monolith_last_hit_seconds{$f,proxy="legacy"})}, '>',
        time - 60, 'prometheus: the monolith was hit just now');
@@ -261,9 +277,46 @@ is(by_name($doc)->{fresh}{requests}, 0, 'and counts from zero');
 check($doc, 1, 'after HUP');
 
 send_traffic();
-$doc = status_json(40);
+$doc = status_json(50);
 check($doc, 2, 'round 2');
 
+
+# a breaker's fallback marked the monolith counts as the monolith: the
+# new service is down, the first request fails and opens the breaker, the
+# next ones go back to the monolith
+
+my $dead = free_port();
+write_file($json, proxies(qq(,\n    "fresh": { "matchCondition": )
+                          . qq({ "route": "/fresh" } },
+    "carved": { "matchCondition": { "route": "/carved" },
+                "backendUri": "http://127.0.0.1:$dead/carved",
+                "circuitBreaker": { "consecutiveFailures": 1,
+                    "openFor": "1m",
+                    "fallback": { "backendUri": "http://127.0.0.1:$mport/x",
+                                  "monolith": true } } })));
+ok(reload_nginx($master), 'a reload adds a proxy with a breaker');
+
+$until = time + $ProxiesTest::TIMEOUT;
+while (!by_name(status_json(0))->{carved} && time < $until) {
+    sleep 0.1;
+}
+
+is(http_get($port, '/carved')->{status}, 502, 'the new service is down');
+sleep 0.2;
+is(http_get($port, '/carved')->{status}, 200, 'the breaker is open');
+sleep 0.2;
+is(http_get($port, '/carved')->{status}, 200, 'the monolith serves again');
+
+$doc = status_json(53);
+my $carved = by_name($doc)->{carved};
+is($carved->{requests}, 3, 'carved: 3 requests');
+is($carved->{kinds}{upstream}, 1, 'carved: 1 tried the new service');
+is($carved->{kinds}{monolith}, 2, 'carved: 2 fell back to the monolith');
+is($carved->{status}{'5xx'}, 1, 'carved: one 502');
+is($carved->{status}{'2xx'}, 2, 'carved: two 200s');
+ok($carved->{monolith_last_ms}, 'carved: the monolith was hit');
+is($carved->{monolith}, JSON::PP::false, 'carved itself is not the monolith');
+is($doc->{totals}{kinds}{monolith}, 14, 'the monolith total grew by 2');
 
 stop_nginx();
 stop_backend($_) for $mpid, $upid, $fpid, $spid;
