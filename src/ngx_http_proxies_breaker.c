@@ -327,8 +327,8 @@ ngx_http_proxies_breaker_admit(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "proxies: breaker \"%V\" is open, fallback", &cb->item.name);
+    ngx_http_proxies_trace(r, ctx, "circuit-breaker-open",
+                           &cb->item.name);
 
     ctx->action = &b->action;
 

@@ -688,6 +688,8 @@ ngx_http_proxies_slots_choose(ngx_http_request_t *r,
                                    : NGX_HTTP_FORBIDDEN;
         }
 
+        ngx_http_proxies_trace(r, ctx, "pinned-slot", &g->slots[rc]);
+
         ctx->action = &sl->actions[rc];
         return NGX_OK;
     }
@@ -712,6 +714,8 @@ ngx_http_proxies_slots_choose(ngx_http_request_t *r,
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "proxies: slot \"%V\" of \"%V\"", &g->slots[i],
                    &g->item.name);
+
+    ngx_http_proxies_trace(r, ctx, "slot", &g->slots[i]);
 
     ctx->action = &sl->actions[i];
 

@@ -376,3 +376,16 @@ GET /p
 X-Proxies-Slot: blue
 --- error_code: 403
 --- backend_calls: 0
+
+
+=== TEST 29: a trace names the slot that serves
+--- proxies
+{ "proxies": { "p": { "matchCondition": { "route": "/p" }, "debug": true,
+    "slots": { "active": "green", "backends": {
+        "blue": "http://$BACKEND/b", "green": "http://$BACKEND/g" } } } } }
+--- request
+GET /p
+--- backend_request
+GET /g
+--- error_log
+proxy "p" slot "green"
