@@ -112,6 +112,9 @@ ngx_http_proxies_stats_init_zone(ngx_shm_zone_t *shm_zone, void *data)
     shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
     z->shpool = shpool;
 
+    /* a full zone is reported once, below, with the directive to raise */
+    shpool->log_nomem = 0;
+
     if (oz) {
         z->sh = oz->sh;
 
