@@ -241,7 +241,7 @@ static ngx_int_t
 ngx_http_proxies_status_snapshot(ngx_http_request_t *r,
     ngx_http_proxies_snapshot_t *s)
 {
-    ngx_uint_t                     i, k, n;
+    ngx_uint_t                     i, k, m, n;
     ngx_time_t                    *tp;
     ngx_http_proxies_row_t        *row;
     ngx_http_proxies_table_t      *t;
@@ -281,8 +281,8 @@ ngx_http_proxies_status_snapshot(ngx_http_request_t *r,
             s->routed += row->requests;
             s->monolith_last = ngx_max(s->monolith_last, row->monolith_last);
 
-            for (n = 0; n < NGX_HTTP_PROXIES_KINDS; n++) {
-                s->kinds[n] += row->kinds[n];
+            for (m = 0; m < NGX_HTTP_PROXIES_KINDS; m++) {
+                s->kinds[m] += row->kinds[m];
             }
         }
 

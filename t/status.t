@@ -129,6 +129,19 @@ sub prometheus {
     return ($res, \%m);
 }
 
+# after a HUP, until the old worker is gone, a request may still reach it
+sub old_workers_gone {
+    my $until = time + $ProxiesTest::TIMEOUT;
+
+    while (time < $until) {
+        my @workers = grep { /\d/ } `ps -o pid= --ppid $master`;
+        return 1 if @workers == 1;
+        sleep 0.05;
+    }
+
+    return 0;
+}
+
 sub by_name {
     my ($doc) = @_;
     return { map { $_->{name} => $_ } @{ $doc->{proxies} } };
@@ -264,6 +277,7 @@ is(http_get($port, '/status')->{header}{'cache-control'}, 'no-store',
 write_file($json, proxies(qq(,\n    "fresh": { "matchCondition": )
                           . qq({ "route": "/fresh" } })));
 ok(reload_nginx($master), 'a reload (HUP) starts new workers');
+ok(old_workers_gone(), 'the old worker exits');
 
 $doc = status_json(0);
 my $until = time + $ProxiesTest::TIMEOUT;
@@ -295,6 +309,7 @@ write_file($json, proxies(qq(,\n    "fresh": { "matchCondition": )
                     "fallback": { "backendUri": "http://127.0.0.1:$mport/x",
                                   "monolith": true } } })));
 ok(reload_nginx($master), 'a reload adds a proxy with a breaker');
+ok(old_workers_gone(), 'the old worker exits');
 
 $until = time + $ProxiesTest::TIMEOUT;
 while (!by_name(status_json(0))->{carved} && time < $until) {
@@ -318,9 +333,49 @@ ok($carved->{monolith_last_ms}, 'carved: the monolith was hit');
 is($carved->{monolith}, JSON::PP::false, 'carved itself is not the monolith');
 is($doc->{totals}{kinds}{monolith}, 14, 'the monolith total grew by 2');
 
+# HEAD, and a status location under a server-level "proxies": not counted
+is(http_request($port, "HEAD /status HTTP/1.1\r\nHost: localhost\r\n"
+                . "Connection: close\r\n\r\n")->{status}, 200, 'HEAD');
+is(status_json(0)->{totals}{requests}, 53,
+   'requests to the status locations are not counted');
+
 stop_nginx();
 stop_backend($_) for $mpid, $upid, $fpid, $spid;
 check_error_log(read_file("$dir/logs/error.log"));
+
+
+# configurations nginx -t refuses
+
+write_file($json, qq({ "proxies": { "p": { "matchCondition": )
+                  . qq({ "route": "/p" } } } }\n));
+
+for my $t (
+    [ 'location = /s { proxies_status xml; }',
+      qr/\[emerg\].*invalid format "xml", expected "html", "json" or "prometheus"/,
+      'an unknown format' ],
+    [ 'location = /s { proxies_status; proxies_status json; }',
+      qr/\[emerg\].*"proxies_status" directive is duplicate/,
+      'proxies_status twice' ],
+    [ 'location = /s { proxies $PROXIES; proxies_status; }',
+      qr/\[emerg\].*"proxies_status" directive is duplicate, or the location has another handler|cannot be combined/,
+      'proxies_status beside proxies' ],
+    [ 'location = /s { proxies_status json; }',
+      undef, 'an inherited "proxies" yields to proxies_status',
+      'proxies $PROXIES;' ],
+) {
+    my ($config, $want, $name, $server) = @$t;
+    write_file("$dir/conf/nginx.conf", nginx_conf(
+        port => free_port(), config => $config,
+        server_config => $server // ''));
+    my ($rc, $out) = ProxiesTest::nginx_test_conf();
+
+    if ($want) {
+        isnt($rc, 0, "nginx -t refuses $name");
+        like($out, $want, "$name: the message");
+    } else {
+        is($rc, 0, "nginx -t accepts $name") or diag($out);
+    }
+}
 
 remove_tree($dir) if Test::More->builder->is_passing && !$ENV{TEST_NGINX_KEEP};
 
