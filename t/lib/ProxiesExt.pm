@@ -10,7 +10,8 @@ use warnings;
 use Exporter qw(import);
 use ProxiesTest;
 
-our @EXPORT = qw(admin_token admin_call backend_as json_field);
+our @EXPORT = qw(admin_token admin_call backend_as json_field log_has
+                 reload_workers);
 
 our $TOKEN = 'test-token-0123456789abcdef';
 
@@ -45,6 +46,43 @@ sub backend_as {
     my (undef, $npid, $log) = start_backend(port => $port,
                                             response => $response);
     return ($npid, $log);
+}
+
+
+# HUP, then wait until all the new workers started (reload_nginx() returns
+# at the first one, and late lines of a previous reload would fool it);
+# 1: reloaded, 0: the new configuration failed
+sub reload_workers {
+    my ($master, $dir, $workers) = @_;
+    my $file = "$dir/logs/error.log";
+    my $before = -s $file || 0;
+
+    kill 'HUP', $master or die "cannot HUP $master: $!";
+
+    for (1 .. 200) {
+        my $new = substr(read_file($file) // '', $before);
+        return 0 if $new =~ /\[emerg\]/;
+        my $n = () = $new =~ /start worker process/g;
+        return 1 if $n >= $workers;
+        select undef, undef, undef, 0.05;
+    }
+
+    die "no reload after HUP to $master";
+}
+
+
+# error.log, once it matches re (workers of a reload may write late)
+sub log_has {
+    my ($file, $re) = @_;
+    my $log = '';
+
+    for (1 .. 40) {
+        $log = read_file($file) // '';
+        return 1 if $log =~ $re;
+        select undef, undef, undef, 0.05;
+    }
+
+    return 0;
 }
 
 
