@@ -130,6 +130,8 @@ typedef struct {
     u_char                        names[NGX_HTTP_PROXIES_SLOTS_MAX]
                                        [NGX_HTTP_PROXIES_SLOT_NAME_LEN];
     u_char                        declared[NGX_HTTP_PROXIES_SLOT_NAME_LEN];
+    uint32_t                      declared_crc;  /* of the file's active
+                                                    slot and weights */
 } ngx_http_proxies_slot_state_t;
 
 

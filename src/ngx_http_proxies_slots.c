@@ -551,14 +551,25 @@ static ngx_int_t
 ngx_http_proxies_slots_declare(ngx_http_proxies_slot_group_t *g,
     ngx_http_proxies_slot_state_t *st)
 {
+    uint32_t     crc;
     ngx_str_t   *declared;
     ngx_uint_t   i;
 
     declared = &g->slots[g->active];
 
-    if (ngx_strlen(st->declared) == declared->len
-        && ngx_strncmp(st->declared, declared->data, declared->len) == 0)
-    {
+    /* what the file says: the active slot, and the weights by name */
+    ngx_crc32_init(crc);
+    ngx_crc32_update(&crc, declared->data, declared->len);
+
+    for (i = 0; g->weighted && i < g->nslots; i++) {
+        ngx_crc32_update(&crc, g->slots[i].data, g->slots[i].len);
+        ngx_crc32_update(&crc, (u_char *) &g->weights[i],
+                         sizeof(ngx_uint_t));
+    }
+
+    ngx_crc32_final(crc);
+
+    if (st->declared_crc == crc) {
         for (i = 0; i < g->nslots; i++) {
             if (g->index[i] == st->active) {
                 /* the flip stands */
@@ -567,6 +578,7 @@ ngx_http_proxies_slots_declare(ngx_http_proxies_slot_group_t *g,
         }
     }
 
+    st->declared_crc = crc;
     ngx_memzero(st->declared, NGX_HTTP_PROXIES_SLOT_NAME_LEN);
     ngx_memcpy(st->declared, declared->data, declared->len);
 
