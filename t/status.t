@@ -10,6 +10,7 @@ use lib 't/lib';
 use ProxiesTest;
 use File::Path qw(remove_tree);
 use JSON::PP;
+use POSIX ();
 use Test::More;
 use Time::HiRes qw(sleep time);
 
@@ -67,6 +68,9 @@ my $conf = nginx_conf(port => $port, http_config => "
     location = /status.json { proxies_status json; }
     location = /metrics { proxies_status prometheus; }
 ');
+
+# two workers: both add to the same counters
+$conf =~ s/worker_processes 1;/worker_processes 2;/ or die 'no workers';
 
 my $master = eval { start_nginx($conf, port => $port) };
 
@@ -135,7 +139,7 @@ sub old_workers_gone {
 
     while (time < $until) {
         my @workers = grep { /\d/ } `ps -o pid= --ppid $master`;
-        return 1 if @workers == 1;
+        return 1 if @workers == 2;
         sleep 0.05;
     }
 
@@ -333,10 +337,40 @@ ok($carved->{monolith_last_ms}, 'carved: the monolith was hit');
 is($carved->{monolith}, JSON::PP::false, 'carved itself is not the monolith');
 is($doc->{totals}{kinds}{monolith}, 14, 'the monolith total grew by 2');
 
-# HEAD, and a status location under a server-level "proxies": not counted
+# concurrent clients, on both workers: not one request is lost
+
+my $before = by_name(status_json(0))->{mock}{requests};
+my @kids;
+
+for my $k (1 .. 8) {
+    my $pid = fork // die "fork: $!";
+    if ($pid == 0) {
+        my $bad = 0;
+        for (1 .. 25) {
+            $bad++ if (http_get($port, '/mock')->{status} // 0) != 200;
+        }
+        POSIX::_exit($bad ? 1 : 0);
+    }
+    push @kids, $pid;
+}
+
+my $failed = 0;
+for (@kids) { waitpid($_, 0); $failed++ if $?; }
+is($failed, 0, '8 clients x 25 requests, all answered');
+
+$until = time + $ProxiesTest::TIMEOUT;
+while (by_name(status_json(0))->{mock}{requests} < $before + 200
+       && time < $until)
+{
+    sleep 0.05;
+}
+is(by_name(status_json(0))->{mock}{requests}, $before + 200,
+   'all 200 counted, exactly');
+
+# HEAD; requests to the status locations count nowhere
 is(http_request($port, "HEAD /status HTTP/1.1\r\nHost: localhost\r\n"
                 . "Connection: close\r\n\r\n")->{status}, 200, 'HEAD');
-is(status_json(0)->{totals}{requests}, 53,
+is(status_json(0)->{totals}{requests}, 253,
    'requests to the status locations are not counted');
 
 stop_nginx();
