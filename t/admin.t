@@ -4,6 +4,7 @@
 
 use lib 't/lib';
 use ProxiesTest;
+use File::Path qw(remove_tree);
 use Test::More;
 
 
@@ -13,6 +14,7 @@ my ($rc, $out) = ProxiesTest::run_cmd([], $ProxiesTest::NGINX, '-t',
     '-p', "$dir/", '-c', "$ProxiesTest::ROOT/proxies/admin-api.nginx.conf",
     '-g', "load_module $ProxiesTest::MODULE;");
 is($rc, 0, 'proxies/admin-api.nginx.conf passes nginx -t') or diag($out);
+remove_tree($dir) unless $rc;
 
 run_tests();
 
