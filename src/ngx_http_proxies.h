@@ -350,6 +350,8 @@ struct ngx_http_proxies_ctx_s {
     ngx_str_t                     host;         /* Host override */
     ngx_str_t                     trace_id;
     ngx_uint_t                    hops;
+    ngx_str_t                     local_path;   /* raw path of a local hop */
+    ngx_uint_t                    local_changes;  /* r->uri_changes it left */
     ngx_array_t                   pending;      /* pending_t */
     ngx_str_t                     body;         /* replacement body */
     ngx_http_proxies_breaker_t   *breaker;      /* to tell the outcome, in
@@ -492,7 +494,7 @@ ngx_int_t ngx_http_proxies_table_build(ngx_http_proxies_cc_t *cc,
 
 /* match.c: NGX_OK, NGX_DECLINED (no match), NGX_HTTP_BAD_REQUEST */
 ngx_int_t ngx_http_proxies_match(ngx_http_proxies_table_t *table,
-    ngx_http_request_t *r, ngx_http_proxies_match_t *m);
+    ngx_http_request_t *r, ngx_str_t *path, ngx_http_proxies_match_t *m);
 
 /* handler.c */
 ngx_int_t ngx_http_proxies_handler(ngx_http_request_t *r);

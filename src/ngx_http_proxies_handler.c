@@ -11,12 +11,15 @@
 static ngx_http_proxies_ctx_t *ngx_http_proxies_create_ctx(
     ngx_http_request_t *r);
 static void ngx_http_proxies_ctx_marker(void *data);
+static ngx_int_t ngx_http_proxies_path(ngx_http_request_t *r,
+    ngx_str_t *path);
 
 
 ngx_int_t
 ngx_http_proxies_handler(ngx_http_request_t *r)
 {
     ngx_int_t                     rc;
+    ngx_str_t                     path;
     ngx_http_proxies_ctx_t       *ctx;
     ngx_http_proxies_match_t      m;
     ngx_http_proxies_table_t     *table;
@@ -25,7 +28,11 @@ ngx_http_proxies_handler(ngx_http_request_t *r)
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_proxies_module);
     table = plcf->file->table;
 
-    rc = ngx_http_proxies_match(table, r, &m);
+    if (ngx_http_proxies_path(r, &path) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_proxies_match(table, r, &path, &m);
 
     if (rc == NGX_DECLINED) {
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
@@ -74,6 +81,51 @@ ngx_http_proxies_handler(ngx_http_request_t *r)
     }
 
     return ctx->action->handler(r, ctx);
+}
+
+
+/*
+ * Routes match the raw path, where %2F and "/" differ.  After an internal
+ * redirect the request line is stale: a local hop left its raw path in
+ * the ctx; any other redirect (error_page, try_files, rewrite) leaves only
+ * the decoded r->uri, which is escaped back.
+ */
+
+static ngx_int_t
+ngx_http_proxies_path(ngx_http_request_t *r, ngx_str_t *path)
+{
+    size_t                   n;
+    ngx_http_proxies_ctx_t  *ctx;
+
+    if (!r->internal) {
+        *path = r->unparsed_uri;
+        return NGX_OK;
+    }
+
+    ctx = ngx_http_proxies_get_ctx(r);
+
+    if (ctx && ctx->local_path.data && ctx->local_changes == r->uri_changes) {
+        *path = ctx->local_path;
+        return NGX_OK;
+    }
+
+    n = ngx_escape_uri(NULL, r->uri.data, r->uri.len, NGX_ESCAPE_URI);
+
+    if (n == 0) {
+        *path = r->uri;
+        return NGX_OK;
+    }
+
+    path->len = r->uri.len + 2 * n;
+    path->data = ngx_pnalloc(r->pool, path->len);
+    if (path->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    (void) ngx_escape_uri(path->data, r->uri.data, r->uri.len,
+                          NGX_ESCAPE_URI);
+
+    return NGX_OK;
 }
 
 

@@ -51,10 +51,10 @@ ngx_http_proxies_local_action(ngx_http_request_t *r,
 
     ngx_http_proxies_trace(r, ctx, "local-call", &ctx->backend_url);
 
-    /* the matcher reads the raw URI; locations read the decoded one */
+    /* the matcher reads the raw path (handler.c); locations the decoded */
 
-    r->unparsed_uri.len = ctx->backend_url.len - be->prefix.len;
-    r->unparsed_uri.data = ctx->backend_url.data + be->prefix.len;
+    ctx->local_path = path;
+    ctx->local_changes = r->uri_changes - 1;
 
     uri.data = ngx_pnalloc(r->pool, path.len);
     if (uri.data == NULL) {

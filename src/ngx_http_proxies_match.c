@@ -2,7 +2,7 @@
 /*
  * ngx_proxies: the per-request matcher.
  *
- * The raw path (r->unparsed_uri up to "?") is split into segments on the
+ * The raw path (the request line's up to "?", see handler.c) is split into segments on the
  * stack, dot segments resolved, and each segment's decoded length and
  * hash computed in one pass.  The trie is then searched depth first in
  * the order of precedence: literal, complex, parameter, catch-all.  The
@@ -76,7 +76,7 @@ static size_t ngx_http_proxies_raw_offset(ngx_http_proxies_pseg_t *seg,
 
 ngx_int_t
 ngx_http_proxies_match(ngx_http_proxies_table_t *table, ngx_http_request_t *r,
-    ngx_http_proxies_match_t *m)
+    ngx_str_t *path, ngx_http_proxies_match_t *m)
 {
     u_char                   *p, *end;
     ngx_int_t                 rc;
@@ -89,9 +89,9 @@ ngx_http_proxies_match(ngx_http_proxies_table_t *table, ngx_http_request_t *r,
     mc.nalloc = NGX_HTTP_PROXIES_MAX_SEGMENTS;
     mc.trailing = 0;
 
-    p = r->unparsed_uri.data;
+    p = path->data;
 
-    for (end = p; end < p + r->unparsed_uri.len; end++) {
+    for (end = p; end < p + path->len; end++) {
         if (*end == '?' || *end == '#') {
             break;
         }

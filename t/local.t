@@ -127,3 +127,33 @@ GET /h
 --- error_code: 200
 --- response_body
 local /api/h
+
+=== TEST 9: an error_page redirect into a proxies location matches its own path
+--- proxies
+{ "proxies": {
+    "a": { "matchCondition": { "route": "/a" },
+           "backendUri": "http://$BACKEND/a" },
+    "oops": { "matchCondition": { "route": "/oops" },
+              "responseOverrides": { "response.body": "oops page" } } } }
+--- config
+location / { proxies $PROXIES; }
+location /missing/ { root $SERVROOT/html; error_page 404 /oops; }
+--- request
+GET /missing/x
+--- error_code: 404
+--- response_body
+oops page
+--- backend_calls: 0
+
+=== TEST 10: a rewrite into a proxies location matches the new path, encoded
+--- proxies
+{ "proxies": { "p": { "matchCondition": { "route": "/new/{x}" },
+                      "responseOverrides": { "response.body": "{x}" } } } }
+--- config
+location / { proxies $PROXIES; }
+location /old/ { rewrite ^/old/(.*)$ /new/$1 last; }
+--- request
+GET /old/a%20b
+--- error_code: 200
+--- response_body
+a b
