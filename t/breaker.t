@@ -63,6 +63,12 @@ write_file("$dir/proxies.json", <<"EOF");
         "matchCondition": { "route": "/mixed/bad" },
         "backendUri": "http://127.0.0.1:$eport/m",
         "circuitBreaker": { "name": "mixed" } },
+    "calc": {
+        "matchCondition": { "route": "/calc/{op}/{a}/{b}" },
+        "backendUri": "function:calc",
+        "circuitBreaker": { "consecutiveFailures": 2,
+                            "failureOn": { "statusCodes": [ 400 ] },
+                            "fallback": { "backendUri": "function:echo" } } },
     "slow": {
         "matchCondition": { "route": "/slow" },
         "backendUri": "http://127.0.0.1:$sport/s",
@@ -73,8 +79,11 @@ write_file("$dir/proxies.json", <<"EOF");
 EOF
 
 my $token = admin_token($dir);
+my $root = $ProxiesTest::ROOT;
 my $conf = nginx_conf(port => $port, http_config => <<"EOF", config => <<'EOF');
     proxies_admin_token_file $token;
+    proxies_functions $root/functions/calc.so;
+    proxies_functions $root/functions/echo.so;
     proxy_read_timeout 300ms;
 EOF
     location / { proxies $PROXIES; }
@@ -184,6 +193,16 @@ is($res->{body}, "503 Service Unavailable\n", 'and a plain body');
 is(get('/slow')->{status}, 504, 'the backend times out');
 is(state_of('slow'), 'open', 'one timeout opens the breaker');
 is(get('/slow')->{status}, 503, 'the next request is not sent');
+
+
+# functions: their final status counts, and a function is a fallback
+
+like(get('/calc/add/1/2')->{body}, qr/"result": ?3/, 'the function answers');
+is(status_list('/calc/add/x/1', '/calc/add/y/1'), '400 400',
+   'two answers of a listed status');
+is(state_of('calc'), 'open', 'open the breaker of a function');
+like(get('/calc/add/1/2')->{body}, qr/"function": ?"echo"/,
+     'the fallback function answers');
 
 
 # the admin API forces and resets
