@@ -391,3 +391,16 @@ GET /p
 GET /g
 --- error_log
 proxy "p" slot "green"
+
+
+=== TEST 30: a slot may be a function
+--- proxies
+{ "proxies": { "p": { "matchCondition": { "route": "/p/{id}" },
+    "slots": { "active": "v2", "backends": {
+        "v1": "http://$BACKEND/v1/{id}", "v2": "function:echo" } } } } }
+--- http_config eval
+"proxies_functions $ProxiesTest::ROOT/functions/echo.so;"
+--- request
+GET /p/42
+--- response_body_like: "function": ?"echo".*"params": ?\{"id": ?"42"\}
+--- backend_calls: 0
