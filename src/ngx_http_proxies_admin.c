@@ -756,12 +756,24 @@ static ngx_int_t
 ngx_http_proxies_admin_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_http_proxies_json_t *j)
 {
-    ngx_int_t     rc;
-    ngx_chain_t  *cl;
+    static ngx_str_t  type = ngx_string("application/json");
 
     if (ngx_http_proxies_json_cat(j, "\n") != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    return ngx_http_proxies_json_send(r, status, &type, j);
+}
+
+
+/* what j holds, as the whole response (JSON, or any other text) */
+
+ngx_int_t
+ngx_http_proxies_json_send(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_http_proxies_json_t *j)
+{
+    ngx_int_t     rc;
+    ngx_chain_t  *cl;
 
     r->headers_out.status = status;
     r->headers_out.content_length_n = 0;
@@ -775,13 +787,17 @@ ngx_http_proxies_admin_send(ngx_http_request_t *r, ngx_uint_t status,
         }
     }
 
-    ngx_str_set(&r->headers_out.content_type, "application/json");
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    r->headers_out.content_type = *type;
+    r->headers_out.content_type_len = type->len;
 
     rc = ngx_http_send_header(r);
 
     if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
         return rc;
+    }
+
+    if (j->out == NULL) {
+        return ngx_http_send_special(r, NGX_HTTP_LAST);
     }
 
     return ngx_http_output_filter(r, j->out);
