@@ -320,10 +320,23 @@ while (!by_name(status_json(0))->{carved} && time < $until) {
     sleep 0.1;
 }
 
+# the breaker's log handler runs before the counting one: once a request
+# is counted, the breaker knows its outcome
+sub carved_counted {
+    my ($n) = @_;
+    my $until = time + $ProxiesTest::TIMEOUT;
+
+    while (time < $until) {
+        my $c = by_name(status_json(0))->{carved};
+        return if $c && $c->{requests} >= $n;
+        sleep 0.05;
+    }
+}
+
 is(http_get($port, '/carved')->{status}, 502, 'the new service is down');
-sleep 0.2;
+carved_counted(1);
 is(http_get($port, '/carved')->{status}, 200, 'the breaker is open');
-sleep 0.2;
+carved_counted(2);
 is(http_get($port, '/carved')->{status}, 200, 'the monolith serves again');
 
 $doc = status_json(53);
