@@ -70,15 +70,12 @@ ngx_http_proxies_breaker_compile(ngx_http_proxies_cc_t *cc,
     ngx_http_proxies_breaker_model_t   *bm;
 
     bm = m->breaker;
-    name = bm->name.len ? &bm->name : &m->name;
 
     ngx_str_set(&cc->field, "circuitBreaker");
 
-    if (name->len >= NGX_HTTP_PROXIES_EXT_NAME_LEN) {
-        return ngx_http_proxies_cc_error(cc, "a proxy whose breaker has no "
-                                         "\"name\" needs a name shorter than "
-                                         "%d characters",
-                                         NGX_HTTP_PROXIES_EXT_NAME_LEN);
+    name = ngx_http_proxies_ext_name(cc, &bm->name, "name");
+    if (name == NULL) {
+        return NGX_ERROR;
     }
 
     b = ngx_pcalloc(cc->pool, sizeof(ngx_http_proxies_breaker_t));

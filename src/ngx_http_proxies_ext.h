@@ -247,6 +247,8 @@ ngx_int_t ngx_http_proxies_ext_init(ngx_conf_t *cf,
 /* handler.c calls this for proxies with slots or a breaker */
 ngx_int_t ngx_http_proxies_ext_choose(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
+ngx_str_t *ngx_http_proxies_ext_name(ngx_http_proxies_cc_t *cc,
+    ngx_str_t *given, char *key);
 void *ngx_http_proxies_shm_item_add(ngx_pool_t *pool, ngx_array_t **items,
     size_t size, ngx_str_t *name);
 void *ngx_http_proxies_shm_find(ngx_array_t *items, ngx_str_t *name);

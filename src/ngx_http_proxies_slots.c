@@ -94,8 +94,6 @@ ngx_http_proxies_slots_compile(ngx_http_proxies_cc_t *cc,
         return NGX_ERROR;
     }
 
-    name = sm->group.len ? &sm->group : &m->name;
-
     if (sm->group.len) {
         ngx_str_set(&cc->field, "slots.group");
 
@@ -103,11 +101,9 @@ ngx_http_proxies_slots_compile(ngx_http_proxies_cc_t *cc,
         ngx_str_set(&cc->field, "slots");
     }
 
-    if (name->len >= NGX_HTTP_PROXIES_EXT_NAME_LEN) {
-        return ngx_http_proxies_cc_error(cc, "a proxy with \"slots\" and no "
-                                         "\"group\" needs a name shorter "
-                                         "than %d characters",
-                                         NGX_HTTP_PROXIES_EXT_NAME_LEN);
+    name = ngx_http_proxies_ext_name(cc, &sm->group, "group");
+    if (name == NULL) {
+        return NGX_ERROR;
     }
 
     g = ngx_http_proxies_slots_group(cc, sm, name);
@@ -270,6 +266,31 @@ differ:
                                      "needs the same slot names, \"active\" "
                                      "and \"weights\" in every proxy",
                                      &g->owner, &g->item.name);
+}
+
+
+/*
+ * The name of a breaker or a slot group: as given, else the proxy's,
+ * which must then fit in a zone record.
+ */
+
+ngx_str_t *
+ngx_http_proxies_ext_name(ngx_http_proxies_cc_t *cc, ngx_str_t *given,
+    char *key)
+{
+    if (given->len) {
+        return given;
+    }
+
+    if (cc->proxy->name.len >= NGX_HTTP_PROXIES_EXT_NAME_LEN) {
+        (void) ngx_http_proxies_cc_error(cc, "without \"%s\", the proxy's "
+                                         "name is used, and it is longer "
+                                         "than %d characters", key,
+                                         NGX_HTTP_PROXIES_EXT_NAME_LEN - 1);
+        return NULL;
+    }
+
+    return &cc->proxy->name;
 }
 
 

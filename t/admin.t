@@ -404,3 +404,11 @@ proxy "p" slot "green"
 GET /p/42
 --- response_body_like: "function": ?"echo".*"params": ?\{"id": ?"42"\}
 --- backend_calls: 0
+
+
+=== TEST 31: a breaker named after a proxy whose name is too long
+--- proxies eval
+'{ "proxies": { "' . ('p' x 70) . '": { "matchCondition": { "route": "/p" },
+    "backendUri": "http://$BACKEND/p", "circuitBreaker": {} } } }'
+--- must_die
+--- error_log_like: field "circuitBreaker": without "name", the proxy's name is used, and it is longer than 63 characters
