@@ -47,6 +47,7 @@ typedef struct {
 static ngx_int_t ngx_http_proxies_status_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_proxies_status_format(ngx_http_request_t *r,
     ngx_uint_t *format);
+static ngx_uint_t ngx_http_proxies_status_find(ngx_str_t *name);
 static ngx_int_t ngx_http_proxies_status_snapshot(ngx_http_request_t *r,
     ngx_http_proxies_snapshot_t *s);
 static void ngx_http_proxies_status_read(ngx_http_proxies_row_t *row,
@@ -125,19 +126,9 @@ ngx_http_proxies_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     if (cf->args->nelts == 2) {
         value = cf->args->elts;
+        i = ngx_http_proxies_status_find(&value[1]);
 
-        for (i = 1; i <= NGX_HTTP_PROXIES_STATUS_PROMETHEUS; i++) {
-            if (value[1].len == ngx_http_proxies_status_formats[i].len
-                && ngx_strncmp(value[1].data,
-                               ngx_http_proxies_status_formats[i].data,
-                               value[1].len)
-                   == 0)
-            {
-                break;
-            }
-        }
-
-        if (i > NGX_HTTP_PROXIES_STATUS_PROMETHEUS) {
+        if (i == 0) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "invalid format \"%V\", expected \"html\", "
                                "\"json\" or \"prometheus\"", &value[1]);
@@ -210,7 +201,6 @@ static ngx_int_t
 ngx_http_proxies_status_format(ngx_http_request_t *r, ngx_uint_t *format)
 {
     ngx_str_t                     value;
-    ngx_uint_t                    i;
     ngx_http_proxies_loc_conf_t  *plcf;
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_proxies_module);
@@ -220,18 +210,30 @@ ngx_http_proxies_status_format(ngx_http_request_t *r, ngx_uint_t *format)
         return NGX_OK;
     }
 
+    *format = ngx_http_proxies_status_find(&value);
+
+    return *format ? NGX_OK : NGX_HTTP_BAD_REQUEST;
+}
+
+
+/* 0: not a format */
+
+static ngx_uint_t
+ngx_http_proxies_status_find(ngx_str_t *name)
+{
+    ngx_uint_t  i;
+
     for (i = 1; i <= NGX_HTTP_PROXIES_STATUS_PROMETHEUS; i++) {
-        if (value.len == ngx_http_proxies_status_formats[i].len
-            && ngx_strncmp(value.data, ngx_http_proxies_status_formats[i].data,
-                           value.len)
+        if (name->len == ngx_http_proxies_status_formats[i].len
+            && ngx_strncmp(name->data, ngx_http_proxies_status_formats[i].data,
+                           name->len)
                == 0)
         {
-            *format = i;
-            return NGX_OK;
+            return i;
         }
     }
 
-    return NGX_HTTP_BAD_REQUEST;
+    return 0;
 }
 
 
