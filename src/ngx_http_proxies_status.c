@@ -1171,8 +1171,6 @@ static ngx_int_t
 ngx_http_proxies_status_send(ngx_http_request_t *r, ngx_uint_t format,
     ngx_http_proxies_json_t *j)
 {
-    ngx_int_t         rc;
-    ngx_chain_t      *cl;
     ngx_table_elt_t  *h;
 
     if (format == NGX_HTTP_PROXIES_STATUS_JSON
@@ -1180,21 +1178,6 @@ ngx_http_proxies_status_send(ngx_http_request_t *r, ngx_uint_t format,
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
-
-    r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.content_length_n = 0;
-
-    for (cl = j->out; cl; cl = cl->next) {
-        r->headers_out.content_length_n += cl->buf->last - cl->buf->pos;
-
-        if (cl->next == NULL) {
-            cl->buf->last_buf = (r == r->main);
-            cl->buf->last_in_chain = 1;
-        }
-    }
-
-    r->headers_out.content_type = ngx_http_proxies_status_types[format];
-    r->headers_out.content_type_len = r->headers_out.content_type.len;
 
     h = ngx_list_push(&r->headers_out.headers);
     if (h == NULL) {
@@ -1205,11 +1188,7 @@ ngx_http_proxies_status_send(ngx_http_request_t *r, ngx_uint_t format,
     ngx_str_set(&h->key, "Cache-Control");
     ngx_str_set(&h->value, "no-store");
 
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    return ngx_http_output_filter(r, j->out);
+    return ngx_http_proxies_json_send(r, NGX_HTTP_OK,
+                                      &ngx_http_proxies_status_types[format],
+                                      j);
 }
