@@ -67,6 +67,7 @@ my $conf = nginx_conf(port => $port, http_config => "
     location = /status { proxies_status; }
     location = /status.json { proxies_status json; }
     location = /metrics { proxies_status prometheus; }
+    location /new/ { return 200 "new service"; }
 ');
 
 # two workers: both add to the same counters
@@ -311,7 +312,11 @@ write_file($json, proxies(qq(,\n    "fresh": { "matchCondition": )
                 "circuitBreaker": { "consecutiveFailures": 1,
                     "openFor": "1m",
                     "fallback": { "backendUri": "http://127.0.0.1:$mport/x",
-                                  "monolith": true } } })));
+                                  "monolith": true } } },
+    "users": { "matchCondition": { "route": "/users/{id}" },
+               "backendUri": "http://localhost/new/users/{id}" },
+    "hop": { "matchCondition": { "route": "/hop" },
+             "backendUri": "http://localhost/mock" })));
 ok(reload_nginx($master), 'a reload adds a proxy with a breaker');
 ok(old_workers_gone(), 'the old worker exits');
 
@@ -350,6 +355,21 @@ ok($carved->{monolith_last_ms}, 'carved: the monolith was hit');
 is($carved->{monolith}, JSON::PP::false, 'carved itself is not the monolith');
 is($doc->{totals}{kinds}{monolith}, 14, 'the monolith total grew by 2');
 
+# a localhost call: another location answers ("local"), or a proxy again,
+# and then that proxy served it
+
+my $mock = by_name($doc)->{mock}{requests};
+is(http_get($port, '/users/7')->{body}, 'new service', 'a local call');
+is(http_get($port, '/users/8')->{body}, 'new service', 'another');
+is(http_get($port, '/hop')->{body}, 'mocked', 'a hop to the mock proxy');
+
+$doc = status_json(56);
+is(by_name($doc)->{users}{kinds}{local}, 2, 'users: 2 served locally');
+is(by_name($doc)->{users}{requests}, 2, 'users: 2 requests');
+is(by_name($doc)->{hop}{requests}, 0, 'hop: counted where it ended');
+is(by_name($doc)->{mock}{requests}, $mock + 1, 'mock: counted once more');
+is(by_name($doc)->{mock}{kinds}{static}, $mock + 1, 'mock: static');
+
 # concurrent clients, on both workers: not one request is lost
 
 my $before = by_name(status_json(0))->{mock}{requests};
@@ -383,7 +403,7 @@ is(by_name(status_json(0))->{mock}{requests}, $before + 200,
 # HEAD; requests to the status locations count nowhere
 is(http_request($port, "HEAD /status HTTP/1.1\r\nHost: localhost\r\n"
                 . "Connection: close\r\n\r\n")->{status}, 200, 'HEAD');
-is(status_json(0)->{totals}{requests}, 253,
+is(status_json(0)->{totals}{requests}, 256,
    'requests to the status locations are not counted');
 
 stop_nginx();
