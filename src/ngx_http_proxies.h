@@ -510,6 +510,7 @@ ngx_int_t ngx_http_proxies_push_pending(ngx_http_request_t *r,
 /* actions */
 ngx_int_t ngx_http_proxies_static_action(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
+ngx_int_t ngx_http_proxies_send(ngx_http_request_t *r, ngx_str_t *body);
 ngx_int_t ngx_http_proxies_upstream_action(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
 ngx_int_t ngx_http_proxies_backend_request(ngx_http_request_t *r,

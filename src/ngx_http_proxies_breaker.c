@@ -338,9 +338,7 @@ ngx_http_proxies_breaker_respond(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx)
 {
     ngx_int_t                       rc;
-    ngx_buf_t                      *buf;
     ngx_uint_t                      i;
-    ngx_chain_t                     out;
     ngx_table_elt_t                *h;
     ngx_http_proxies_breaker_t     *b;
     ngx_http_proxies_ext_header_t  *eh;
@@ -383,30 +381,8 @@ ngx_http_proxies_breaker_respond(ngx_http_request_t *r,
     }
 
     r->headers_out.status = b->status;
-    r->headers_out.content_length_n = b->body.len;
 
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only || b->body.len == 0)
-    {
-        return rc == NGX_OK ? ngx_http_send_special(r, NGX_HTTP_LAST) : rc;
-    }
-
-    buf = ngx_calloc_buf(r->pool);
-    if (buf == NULL) {
-        return NGX_ERROR;
-    }
-
-    buf->pos = b->body.data;
-    buf->last = b->body.data + b->body.len;
-    buf->memory = 1;
-    buf->last_buf = (r == r->main);
-    buf->last_in_chain = 1;
-
-    out.buf = buf;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_proxies_send(r, &b->body);
 }
 
 

@@ -43,6 +43,8 @@ static ngx_flag_t ngx_http_proxies_setting_true(ngx_http_proxies_cc_t *cc,
     char *name);
 static ngx_int_t ngx_http_proxies_cc_field(ngx_http_proxies_cc_t *cc,
     char *object, ngx_str_t *key);
+static void ngx_http_proxies_cc_log(ngx_http_proxies_cc_t *cc,
+    ngx_uint_t level, const char *fmt, va_list args);
 static u_char *ngx_http_proxies_cc_prefix(ngx_http_proxies_cc_t *cc,
     u_char *buf, u_char *last);
 
@@ -911,18 +913,11 @@ ngx_http_proxies_cc_prefix(ngx_http_proxies_cc_t *cc, u_char *buf,
 ngx_int_t
 ngx_http_proxies_cc_error(ngx_http_proxies_cc_t *cc, const char *fmt, ...)
 {
-    u_char   *p, *last;
-    va_list   args;
-    u_char    buf[NGX_MAX_CONF_ERRSTR];
-
-    last = buf + NGX_MAX_CONF_ERRSTR;
-    p = ngx_http_proxies_cc_prefix(cc, buf, last);
+    va_list  args;
 
     va_start(args, fmt);
-    p = ngx_vslprintf(p, last, fmt, args);
+    ngx_http_proxies_cc_log(cc, NGX_LOG_EMERG, fmt, args);
     va_end(args);
-
-    ngx_conf_log_error(NGX_LOG_EMERG, cc->cf, 0, "%*s", p - buf, buf);
 
     return NGX_ERROR;
 }
@@ -931,16 +926,24 @@ ngx_http_proxies_cc_error(ngx_http_proxies_cc_t *cc, const char *fmt, ...)
 void
 ngx_http_proxies_cc_warn(ngx_http_proxies_cc_t *cc, const char *fmt, ...)
 {
-    u_char   *p, *last;
-    va_list   args;
-    u_char    buf[NGX_MAX_CONF_ERRSTR];
+    va_list  args;
+
+    va_start(args, fmt);
+    ngx_http_proxies_cc_log(cc, NGX_LOG_WARN, fmt, args);
+    va_end(args);
+}
+
+
+static void
+ngx_http_proxies_cc_log(ngx_http_proxies_cc_t *cc, ngx_uint_t level,
+    const char *fmt, va_list args)
+{
+    u_char  *p, *last;
+    u_char   buf[NGX_MAX_CONF_ERRSTR];
 
     last = buf + NGX_MAX_CONF_ERRSTR;
     p = ngx_http_proxies_cc_prefix(cc, buf, last);
-
-    va_start(args, fmt);
     p = ngx_vslprintf(p, last, fmt, args);
-    va_end(args);
 
-    ngx_conf_log_error(NGX_LOG_WARN, cc->cf, 0, "%*s", p - buf, buf);
+    ngx_conf_log_error(level, cc->cf, 0, "%*s", p - buf, buf);
 }

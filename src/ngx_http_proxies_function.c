@@ -1282,9 +1282,7 @@ static ngx_int_t
 ngx_http_proxies_function_send(ngx_http_request_t *r,
     ngx_http_proxies_call_t *call)
 {
-    ngx_int_t     rc;
-    ngx_buf_t    *b;
-    ngx_chain_t   out;
+    ngx_str_t  body;
 
     /* responseOverrides apply to what the function returned */
 
@@ -1292,32 +1290,10 @@ ngx_http_proxies_function_send(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    r->headers_out.content_length_n = call->resp.body.len;
+    body.data = (u_char *) call->resp.body.data;
+    body.len = call->resp.body.len;
 
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_ERROR;
-    }
-
-    if (call->resp.body.len) {
-        b->pos = (u_char *) call->resp.body.data;
-        b->last = b->pos + call->resp.body.len;
-        b->memory = 1;
-    }
-
-    b->last_buf = (r == r->main);
-    b->last_in_chain = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_proxies_send(r, &body);
 }
 
 

@@ -94,40 +94,15 @@ ngx_http_proxies_same_port(ngx_http_request_t *r, in_port_t port)
 static ngx_int_t
 ngx_http_proxies_loop(ngx_http_request_t *r)
 {
-    ngx_int_t    rc;
-    ngx_buf_t   *b;
-    ngx_chain_t  out;
-
     if (ngx_http_discard_request_body(r) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     r->headers_out.status = NGX_HTTP_BAD_REQUEST;
-    r->headers_out.content_length_n = ngx_http_proxies_loop_text.len;
     ngx_str_set(&r->headers_out.content_type, "text/plain");
     r->headers_out.content_type_len = r->headers_out.content_type.len;
 
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_ERROR;
-    }
-
-    b->pos = ngx_http_proxies_loop_text.data;
-    b->last = b->pos + ngx_http_proxies_loop_text.len;
-    b->memory = 1;
-    b->last_buf = (r == r->main);
-    b->last_in_chain = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
+    return ngx_http_proxies_send(r, &ngx_http_proxies_loop_text);
 }
 
 

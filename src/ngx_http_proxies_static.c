@@ -32,7 +32,25 @@ ngx_http_proxies_static_action(ngx_http_request_t *r,
                    &ctx->match.proxy->name);
 
     r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.content_length_n = 0;
+
+    return ngx_http_proxies_send(r, NULL);
+}
+
+
+/*
+ * Every answer made here (static, function, a breaker's fixed response,
+ * the loop error) ends the same way: headers, then the body in one
+ * buffer; the status and headers are set by the caller.
+ */
+
+ngx_int_t
+ngx_http_proxies_send(ngx_http_request_t *r, ngx_str_t *body)
+{
+    ngx_int_t     rc;
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+
+    r->headers_out.content_length_n = body ? body->len : 0;
 
     rc = ngx_http_send_header(r);
 
@@ -40,5 +58,23 @@ ngx_http_proxies_static_action(ngx_http_request_t *r,
         return rc;
     }
 
-    return ngx_http_send_special(r, NGX_HTTP_LAST);
+    if (body == NULL || body->len == 0) {
+        return ngx_http_send_special(r, NGX_HTTP_LAST);
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->pos = body->data;
+    b->last = body->data + body->len;
+    b->memory = 1;
+    b->last_buf = (r == r->main);
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
 }
