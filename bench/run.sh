@@ -235,6 +235,9 @@ start "$work/be" "$be_port"
 
 upstream_block="upstream backend { server 127.0.0.1:$be_port; keepalive 64; }"
 keepalive="proxy_http_version 1.1; proxy_set_header Connection \"\";"
+forwarded="proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+           proxy_set_header X-Forwarded-Proto \$scheme;
+           proxy_set_header X-Forwarded-Host \$host;"
 functions=
 if cc -O2 -Wall -Wextra -Werror -fPIC -shared -I"$root/include" \
       -o "$work/bench_hello.so" "$root/bench/bench_hello.c"; then
@@ -262,8 +265,9 @@ for n in $ns; do
         run_case "$mode" "$n" "regex-locations" "$upstream_block" \
             "$keepalive include $work/regex.conf;" "$floor" "$floor_cpu"
         if [ "$mode" = upstream ]; then
+            # the same job as the module's defaults: X-Forwarded-* added
             run_case "$mode" "$n" "proxy_pass" "$upstream_block" \
-                "location / { proxy_pass http://backend; $keepalive }" \
+                "location / { proxy_pass http://backend; $keepalive $forwarded }" \
                 "$floor" "$floor_cpu"
         fi
     done

@@ -264,6 +264,9 @@ ngx_http_proxies_in_connection(ngx_table_elt_t *h, ngx_table_elt_t *connection)
 static ngx_int_t
 ngx_http_proxies_forwarded(ngx_http_request_t *r, ngx_list_t *headers)
 {
+    /* the names are constants: their hashes are computed once */
+    static ngx_uint_t  xff, xfp, xfh;
+
     u_char           *p;
     ngx_str_t         name, lowcase, value;
     ngx_table_elt_t  *h;
@@ -275,7 +278,11 @@ ngx_http_proxies_forwarded(ngx_http_request_t *r, ngx_list_t *headers)
         ngx_str_set(&name, "X-Forwarded-For");
         ngx_str_set(&lowcase, "x-forwarded-for");
 
-        if (ngx_http_proxies_push_header(headers, &name, &lowcase, 0,
+        if (xff == 0) {
+            xff = ngx_hash_key(lowcase.data, lowcase.len);
+        }
+
+        if (ngx_http_proxies_push_header(headers, &name, &lowcase, xff,
                                          &r->connection->addr_text)
             != NGX_OK)
         {
@@ -303,6 +310,11 @@ ngx_http_proxies_forwarded(ngx_http_request_t *r, ngx_list_t *headers)
     {
         ngx_str_set(&name, "X-Forwarded-Proto");
         ngx_str_set(&lowcase, "x-forwarded-proto");
+
+        if (xfp == 0) {
+            xfp = ngx_hash_key(lowcase.data, lowcase.len);
+        }
+
         ngx_str_set(&value, "http");
 #if (NGX_HTTP_SSL)
         if (r->connection->ssl) {
@@ -310,7 +322,7 @@ ngx_http_proxies_forwarded(ngx_http_request_t *r, ngx_list_t *headers)
         }
 #endif
 
-        if (ngx_http_proxies_push_header(headers, &name, &lowcase, 0, &value)
+        if (ngx_http_proxies_push_header(headers, &name, &lowcase, xfp, &value)
             != NGX_OK)
         {
             return NGX_ERROR;
@@ -325,7 +337,11 @@ ngx_http_proxies_forwarded(ngx_http_request_t *r, ngx_list_t *headers)
         ngx_str_set(&name, "X-Forwarded-Host");
         ngx_str_set(&lowcase, "x-forwarded-host");
 
-        if (ngx_http_proxies_push_header(headers, &name, &lowcase, 0,
+        if (xfh == 0) {
+            xfh = ngx_hash_key(lowcase.data, lowcase.len);
+        }
+
+        if (ngx_http_proxies_push_header(headers, &name, &lowcase, xfh,
                                          &r->headers_in.server)
             != NGX_OK)
         {
@@ -382,7 +398,7 @@ ngx_http_proxies_push_header(ngx_list_t *headers, ngx_str_t *name,
     h->key = *name;
     h->value = *value;
     h->lowcase_key = lowcase->data;
-    h->hash = hash ? hash : ngx_hash_key(lowcase->data, lowcase->len);
+    h->hash = hash;
 
     return NGX_OK;
 }
