@@ -65,14 +65,14 @@ $(OUT): $(BUILD)/nginx/objs/Makefile $(SRCS)
 	cp $(BUILD)/nginx/objs/$(MODULE) $@.tmp && mv -f $@.tmp $@
 
 # the whole suite against Debian's nginx and the module built here
-test: deps $(OUT)
+test: deps $(OUT) functions
 	$(MAKE) test-run
 
 # The same suite with the module built with ASan and UBSan.  nginx itself
 # is not instrumented, so the ASan runtime is preloaded into it (only into
 # nginx: the harness sets LD_PRELOAD from PROXIES_PRELOAD).  Leak checks are
 # off because nginx frees its pools by exiting; see docs/testing.md.
-test-asan: deps
+test-asan: deps functions
 	$(MAKE) BUILD=build-asan SANITIZE=1 OUT=build-asan/$(MODULE) \
 	    build-asan/$(MODULE)
 	PROXIES_PRELOAD=$$(gcc -print-file-name=libasan.so) \
@@ -82,7 +82,7 @@ test-asan: deps
 
 # The same suite with nginx under valgrind's memcheck (slow: run it with
 # TESTS=t/some.t while working on one part).
-test-valgrind: deps $(OUT)
+test-valgrind: deps $(OUT) functions
 	PROXIES_VALGRIND=1 TEST_NGINX_TIMEOUT=60 $(MAKE) test-run
 
 test-run:
