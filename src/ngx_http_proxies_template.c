@@ -1295,7 +1295,8 @@ ngx_http_proxies_escape(u_char *dst, u_char *src, size_t size,
     static u_char  hex[] = "0123456789ABCDEF";
 
     if (escape == NGX_HTTP_PROXIES_ESC_RAW) {
-        if (dst) {
+        /* an empty capture has no data at all */
+        if (dst && size) {
             ngx_memcpy(dst, src, size);
         }
 
