@@ -64,8 +64,6 @@ static ngx_int_t ngx_http_proxies_admin_slots(ngx_http_request_t *r,
 static ngx_int_t ngx_http_proxies_admin_group(ngx_http_proxies_json_t *j,
     void *item);
 static void ngx_http_proxies_admin_split(ngx_str_t *path, ngx_str_t *part);
-static ngx_int_t ngx_http_proxies_json_str(ngx_http_proxies_json_t *j,
-    ngx_str_t *s);
 
 
 static ngx_http_proxies_section_t  ngx_http_proxies_sections[] = {
@@ -1166,7 +1164,7 @@ ngx_http_proxies_json_add(ngx_http_proxies_json_t *j, u_char *data,
 }
 
 
-static ngx_int_t
+ngx_int_t
 ngx_http_proxies_json_str(ngx_http_proxies_json_t *j, ngx_str_t *s)
 {
     u_char  *p;

@@ -284,6 +284,8 @@ ngx_int_t ngx_http_proxies_json_cat(ngx_http_proxies_json_t *j,
     const char *fmt, ...);
 ngx_int_t ngx_http_proxies_json_add(ngx_http_proxies_json_t *j, u_char *data,
     size_t len);
+ngx_int_t ngx_http_proxies_json_str(ngx_http_proxies_json_t *j,
+    ngx_str_t *s);
 ngx_int_t ngx_http_proxies_json_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_http_proxies_json_t *j);
 /* NGX_OK: the request carries the admin token, or comes from an allowed

@@ -1075,22 +1075,10 @@ ngx_http_proxies_status_str(ngx_http_proxies_json_t *j, ngx_str_t *s,
     ngx_uint_t format)
 {
     u_char      *p, *q, c;
-    size_t       len;
     ngx_uint_t   i;
 
     if (format == NGX_HTTP_PROXIES_STATUS_JSON) {
-        len = s->len + ngx_escape_json(NULL, s->data, s->len) + 2;
-
-        p = ngx_pnalloc(j->pool, len);
-        if (p == NULL) {
-            return NGX_ERROR;
-        }
-
-        p[0] = '"';
-        (void) ngx_escape_json(p + 1, s->data, s->len);
-        p[len - 1] = '"';
-
-        return ngx_http_proxies_json_add(j, p, len);
+        return ngx_http_proxies_json_str(j, s);
     }
 
     /* at most six bytes for one: "&quot;" */
