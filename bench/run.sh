@@ -6,7 +6,9 @@
 #   bench/run.sh                      all modes, N = 10 1000 10000
 #   BENCH_NS="10" BENCH_MODES=static bench/run.sh
 #
-# Each figure is the median of BENCH_REPEAT runs (default 3).  Prints one
+# Each figure is the median of BENCH_REPEAT runs (default 3); every run of
+# a variant is paired with a run of the floor just before it, and the
+# ratios are those of the median pair.  Prints one
 # line per case and writes bench/results/latest.tsv; bench/report.sh turns
 # that into docs/benchmarks.md and its chart.
 
@@ -23,6 +25,7 @@ nginx=${NGINX:-/usr/sbin/nginx}
 module=${PROXIES_MODULE:-$root/ngx_http_proxies_module.so}
 gw_port=${BENCH_PORT:-18480}
 be_port=$((gw_port + 1))
+floor_port=$((gw_port + 2))
 work=$root/bench/results/work
 out=$root/bench/results/latest.tsv
 
@@ -48,6 +51,7 @@ stop() {
 
 cleanup() {
     stop "$work/gw/nginx.pid"
+    stop "$work/floor/nginx.pid"
     stop "$work/be/nginx.pid"
 }
 trap cleanup EXIT
@@ -167,15 +171,16 @@ write_regex() {
     ' "$n" "$mode" > "$file"
 }
 
-# run wrk against the gateway; prints "rps p50 p99 cpu_us_per_req"
+# run wrk against the nginx in $1 on port $2;
+# prints "rps p50 p99 cpu_us_per_req"
 measure() {
-    local pid before after res rps reqs p50 p99
-    pid=$(worker_pid "$work/gw")
+    local dir=$1 port=$2 pid before after res rps reqs p50 p99
+    pid=$(worker_pid "$dir")
     taskset -c 1 wrk -t1 -c"$conns" -d"${warmup}s" -s "$work/mix.lua" \
-        "http://127.0.0.1:$gw_port" > /dev/null
+        "http://127.0.0.1:$port" > /dev/null
     before=$(cpu_ticks "$pid")
     res=$(taskset -c 1 wrk -t1 -c"$conns" -d"${duration}s" --latency \
-          -s "$work/mix.lua" "http://127.0.0.1:$gw_port")
+          -s "$work/mix.lua" "http://127.0.0.1:$port")
     after=$(cpu_ticks "$pid")
     rps=$(awk '/^Requests\/sec/ { print $2 }' <<< "$res")
     reqs=$(awk '/requests in/ { print $1 }' <<< "$res")
@@ -206,17 +211,27 @@ run_case() {
     per_proxy=$(sed -n 's/.*bytes compiled, \([0-9]*\) per proxy.*/\1/p' \
                 <<< "$tout")
     start "$work/gw" "$gw_port"
-    # the median of $repeat runs, by requests/s: one noisy run moves nothing
-    read -r rps p50 p99 cpu < <(
-        for _ in $(seq "$repeat"); do measure; done \
-        | sort -g -k1 | sed -n "$(( (repeat + 1) / 2 ))p")
-    stop "$work/gw/nginx.pid"
     local ratio=1 cpu_ratio=1
-    if [ -n "$floor" ]; then
-        ratio=$(awk -v a="$rps" -v b="$floor" 'BEGIN { printf "%.3f", a / b }')
-        cpu_ratio=$(awk -v a="$cpu" -v b="$floor_cpu" \
-                    'BEGIN { printf "%.3f", a / b }')
+    if [ -z "$floor" ]; then
+        # the median of $repeat runs, by requests/s
+        read -r rps p50 p99 cpu < <(
+            for _ in $(seq "$repeat"); do measure "$work/gw" "$gw_port"; done \
+            | sort -g -k1 | sed -n "$(( (repeat + 1) / 2 ))p")
+    else
+        # each run is paired with a run of the floor right before it, so
+        # drift of the machine cancels out of the ratio; the median pair
+        # (by ratio) is reported
+        read -r rps p50 p99 cpu ratio cpu_ratio < <(
+            for _ in $(seq "$repeat"); do
+                read -r frps _ _ fcpu < <(measure "$work/floor" "$floor_port")
+                read -r vrps vp50 vp99 vcpu < <(measure "$work/gw" "$gw_port")
+                awk -v a="$vrps" -v b="$frps" -v c="$vcpu" -v d="$fcpu" \
+                    -v p50="$vp50" -v p99="$vp99" \
+                    'BEGIN { printf "%s %s %s %s %.3f %.3f\n",
+                             a, p50, p99, c, a / b, c / d }'
+            done | sort -g -k5 | sed -n "$(( (repeat + 1) / 2 ))p")
     fi
+    stop "$work/gw/nginx.pid"
     local t_test
     t_test=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
     printf '%-9s %6s %-18s %10s %9s %9s %9s %7s %7s %7s %8s\n' \
@@ -257,6 +272,10 @@ for n in $ns; do
         run_case "$mode" "$n" "floor" "" \
             'location / { return 200 "item"; }' "" ""
         floor=$LAST_RPS floor_cpu=$LAST_CPU
+        # the floor again, beside each variant, for paired runs
+        write_conf "$work/floor" "$floor_port" 01 "" \
+            'location / { return 200 "item"; }'
+        start "$work/floor" "$floor_port"
         write_proxies "$n" "$mode" "$work/proxies.json"
         run_case "$mode" "$n" "proxies" "$upstream_block $functions" \
             "location / { proxies $work/proxies.json; $keepalive }" \
@@ -270,6 +289,7 @@ for n in $ns; do
                 "location / { proxy_pass http://backend; $keepalive $forwarded }" \
                 "$floor" "$floor_cpu"
         fi
+        stop "$work/floor/nginx.pid"
     done
 done
 
