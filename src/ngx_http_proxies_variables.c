@@ -16,6 +16,8 @@ static ngx_int_t ngx_http_proxies_method_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_proxies_proxy_host_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_proxies_value(ngx_http_variable_value_t *v,
+    ngx_str_t *s);
 static ngx_str_t *ngx_http_proxies_name(ngx_http_proxies_ctx_t *ctx);
 static ngx_str_t *ngx_http_proxies_route(ngx_http_proxies_ctx_t *ctx);
 static ngx_str_t *ngx_http_proxies_backend_url(ngx_http_proxies_ctx_t *ctx);
@@ -115,13 +117,7 @@ ngx_http_proxies_variable(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    v->len = s->len;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-    v->data = s->data;
-
-    return NGX_OK;
+    return ngx_http_proxies_value(v, s);
 }
 
 
@@ -137,13 +133,7 @@ ngx_http_proxies_method_variable(ngx_http_request_t *r,
     s = (ctx && ctx->backend_method.len) ? &ctx->backend_method
                                          : &r->method_name;
 
-    v->len = s->len;
-    v->valid = 1;
-    v->no_cacheable = 1;
-    v->not_found = 0;
-    v->data = s->data;
-
-    return NGX_OK;
+    return ngx_http_proxies_value(v, s);
 }
 
 
@@ -160,11 +150,18 @@ ngx_http_proxies_proxy_host_variable(ngx_http_request_t *r,
                                              ngx_http_proxies_proxy_host_data);
     }
 
-    v->len = ctx->host.len;
+    return ngx_http_proxies_value(v, &ctx->host);
+}
+
+
+static ngx_int_t
+ngx_http_proxies_value(ngx_http_variable_value_t *v, ngx_str_t *s)
+{
+    v->len = s->len;
     v->valid = 1;
     v->no_cacheable = 1;
     v->not_found = 0;
-    v->data = ctx->host.data;
+    v->data = s->data;
 
     return NGX_OK;
 }
