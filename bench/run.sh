@@ -32,22 +32,7 @@ out=$root/bench/results/latest.tsv
 mkdir -p "$work"
 : > "$out.tmp"
 
-gw_pid=
-be_pid=
-
-stop() {
-    local pidfile=$1
-    if [ -s "$pidfile" ]; then
-        local pid
-        pid=$(cat "$pidfile")
-        kill -QUIT "$pid" 2>/dev/null || true
-        for _ in $(seq 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        rm -f "$pidfile"
-    fi
-}
+source "$root/bench/lib.sh"
 
 cleanup() {
     stop "$work/gw/nginx.pid"
@@ -56,119 +41,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_port() {
-    for _ in $(seq 100); do
-        (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
-        sleep 0.05
-    done
-    echo "port $1 did not open" >&2
-    return 1
-}
-
-# nginx.conf around a server body; $1 dir, $2 port, $3 cpu, $4 http,
-# $5 server, $6 "module" to load the module (the peers run without it)
-write_conf() {
-    local dir=$1 port=$2 cpu=$3 http=$4 server=$5 load=
-    mkdir -p "$dir/tmp"
-    [ "${6:-}" = module ] && load="load_module $module;"
-    cat > "$dir/nginx.conf" <<EOF
-$load
-worker_processes 1;
-worker_cpu_affinity $cpu;
-error_log $dir/error.log warn;
-pid $dir/nginx.pid;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    client_body_temp_path $dir/tmp;
-    proxy_temp_path $dir/tmp;
-    keepalive_requests 1000000;
-    $http
-    server {
-        listen 127.0.0.1:$port backlog=4096;
-        $server
-    }
-}
-EOF
-}
-
-start() {
-    local dir=$1 port=$2
-    "$nginx" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log"
-    wait_port "$port"
-}
-
 worker_pid() {
     pgrep -P "$(cat "$1/nginx.pid")" | head -1
 }
 
 cpu_ticks() {
     awk '{ print $14 + $15 }' "/proc/$1/stat"
-}
-
-# routes hit across the whole table, the last ones too, plus misses
-write_paths() {
-    local n=$1 file=$2
-    perl -e '
-        my ($n) = @ARGV; my @p;
-        for my $k (0 .. 63) {
-            my $i = int($k * ($n - 1) / 63);
-            push @p, "/svc$i/items/$k";
-        }
-        push @p, "/svc" . ($n - 1) . "/items/last";
-        push @p, "/nothing/here/$_" for 1 .. 8;
-        print "$_\n" for @p;
-    ' "$n" > "$file"
-}
-
-write_lua() {
-    cat > "$work/mix.lua" <<EOF
-local paths = {}
-for line in io.lines("$1") do paths[#paths + 1] = line end
-local i = 0
-request = function()
-    i = i % #paths + 1
-    return wrk.format("GET", paths[i])
-end
-EOF
-}
-
-# proxies.json: N templated routes and a catch-all, for one mode
-write_proxies() {
-    local n=$1 mode=$2 file=$3
-    perl -e '
-        my ($n, $mode) = @ARGV;
-        my $action = {
-            static   => q{"responseOverrides": {"response.body": "item {id}"}},
-            upstream => q{"backendUri": "http://backend/items/{id}"},
-            function => q{"backendUri": "function:bench_hello"},
-        }->{$mode};
-        print qq({"proxies": {\n);
-        for my $i (0 .. $n - 1) {
-            print qq("svc$i": {"matchCondition": {"route": "/svc$i/items/{id}",
-                     "methods": ["GET"]}, $action},\n);
-        }
-        print qq("rest": {"matchCondition": {"route": "/{*rest}"},
-                 "responseOverrides": {"response.body": "miss"}}\n}}\n);
-    ' "$n" "$mode" > "$file"
-}
-
-# regex locations doing the same job as the table
-write_regex() {
-    local n=$1 mode=$2 file=$3
-    perl -e '
-        my ($n, $mode) = @ARGV;
-        for my $i (0 .. $n - 1) {
-            if ($mode eq "upstream") {
-                print qq(location ~ ^/svc$i/items/([^/]+)\$ ),
-                      qq({ proxy_pass http://backend/items/\$1; }\n);
-            } else {
-                print qq(location ~ ^/svc$i/items/([^/]+)\$ ),
-                      qq({ return 200 "item \$1"; }\n);
-            }
-        }
-        print qq(location / { return 200 "miss"; }\n);
-    ' "$n" "$mode" > "$file"
 }
 
 # run wrk against the nginx in $1 on port $2;
@@ -248,16 +126,8 @@ run_case() {
 write_conf "$work/be" "$be_port" 10 "" 'location / { return 200 "backend"; }'
 start "$work/be" "$be_port"
 
-upstream_block="upstream backend { server 127.0.0.1:$be_port; keepalive 64; }"
-keepalive="proxy_http_version 1.1; proxy_set_header Connection \"\";"
-forwarded="proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-           proxy_set_header X-Forwarded-Proto \$scheme;
-           proxy_set_header X-Forwarded-Host \$host;"
-functions=
-if cc -O2 -Wall -Wextra -Werror -fPIC -shared -I"$root/include" \
-      -o "$work/bench_hello.so" "$root/bench/bench_hello.c"; then
-    functions="proxies_functions $work/bench_hello.so;"
-fi
+set_snippets "$be_port"
+build_function "$work"
 
 printf '%-9s %6s %-18s %10s %9s %9s %9s %7s %7s %7s %8s\n' mode N variant \
     req/s p50 p99 cpu_us/req ratio cpu_x nginx-t B/proxy
