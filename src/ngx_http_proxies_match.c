@@ -2,7 +2,7 @@
 /*
  * ngx_proxies: the per-request matcher.
  *
- * The raw path (the request line's up to "?", see handler.c) is split into segments on the
+ * The raw path (up to "?", see handler.c) is split into segments on the
  * stack, dot segments resolved, and each segment's decoded length and
  * hash computed in one pass.  The trie is then searched depth first in
  * the order of precedence: literal, complex, parameter, catch-all.  The
@@ -42,14 +42,14 @@ typedef struct {
 
 
 static ngx_int_t ngx_http_proxies_match_split(ngx_http_proxies_mctx_t *mc,
-    u_char *p, u_char *end);
+    u_char *p, u_char **last);
 static ngx_int_t ngx_http_proxies_match_push(ngx_http_proxies_mctx_t *mc);
 static ngx_http_proxies_proxy_t *ngx_http_proxies_match_node(
     ngx_http_proxies_mctx_t *mc, ngx_http_proxies_node_t *node, ngx_uint_t i);
 static ngx_http_proxies_node_t *ngx_http_proxies_match_literal(
     ngx_http_proxies_node_t *node, ngx_http_proxies_pseg_t *seg);
 static ngx_uint_t ngx_http_proxies_match_eq(ngx_http_proxies_pseg_t *seg,
-    u_char *key);
+    ngx_http_proxies_ledge_t *le);
 static ngx_http_proxies_proxy_t *ngx_http_proxies_match_complex(
     ngx_http_proxies_mctx_t *mc, ngx_http_proxies_node_t *node, ngx_uint_t i);
 static u_char *ngx_http_proxies_match_decoded(ngx_http_proxies_mctx_t *mc,
@@ -90,14 +90,9 @@ ngx_http_proxies_match(ngx_http_proxies_table_t *table, ngx_http_request_t *r,
     mc.trailing = 0;
 
     p = path->data;
+    end = p + path->len;
 
-    for (end = p; end < p + path->len; end++) {
-        if (*end == '?' || *end == '#') {
-            break;
-        }
-    }
-
-    rc = ngx_http_proxies_match_split(&mc, p, end);
+    rc = ngx_http_proxies_match_split(&mc, p, &end);
 
     if (rc != NGX_OK) {
         ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
@@ -125,27 +120,33 @@ ngx_http_proxies_match(ngx_http_proxies_table_t *table, ngx_http_request_t *r,
 
 
 /*
- * Empty segments are dropped ("//" is "/"); "." and ".." are resolved,
- * also when written "%2E", so that a capture cannot smuggle a dot segment
- * to the backend.
+ * The path ends at "?" or "#" (*last is moved there).  Empty segments are
+ * dropped ("//" is "/"); "." and ".." are resolved, also when written
+ * "%2E", so that a capture cannot smuggle a dot segment to the backend.
  */
 
 static ngx_int_t
 ngx_http_proxies_match_split(ngx_http_proxies_mctx_t *mc, u_char *p,
-    u_char *end)
+    u_char **last)
 {
-    u_char                   *q, c;
+    u_char                   *q, *end, c;
     ngx_int_t                 v;
     ngx_uint_t                hash, dots, other, dot_last;
     ngx_http_proxies_pseg_t  *seg;
 
     dot_last = 0;
+    end = *last;
 
     while (p < end) {
 
         if (*p == '/') {
             p++;
             continue;
+        }
+
+        if (*p == '?' || *p == '#') {
+            end = p;
+            break;
         }
 
         if (mc->nsegs == mc->nalloc && ngx_http_proxies_match_push(mc)
@@ -165,6 +166,11 @@ ngx_http_proxies_match_split(ngx_http_proxies_mctx_t *mc, u_char *p,
 
         for (q = p; q < end && *q != '/'; seg->dlen++) {
             c = *q;
+
+            if (c == '?' || c == '#') {
+                end = q;
+                break;
+            }
 
             if (c == '%' && (v = ngx_http_proxies_unhex(q, end)) >= 0) {
                 c = (u_char) v;
@@ -205,6 +211,7 @@ ngx_http_proxies_match_split(ngx_http_proxies_mctx_t *mc, u_char *p,
         }
     }
 
+    *last = end;
     mc->trailing = mc->nsegs && (end[-1] == '/' || dot_last);
 
     return NGX_OK;
@@ -257,7 +264,7 @@ ngx_http_proxies_match_node(ngx_http_proxies_mctx_t *mc,
         return p;
     }
 
-    if (node->hash || node->nliterals) {
+    if (node->nliterals) {
         child = ngx_http_proxies_match_literal(node, &mc->segs[i]);
 
         if (child) {
@@ -294,40 +301,28 @@ static ngx_http_proxies_node_t *
 ngx_http_proxies_match_literal(ngx_http_proxies_node_t *node,
     ngx_http_proxies_pseg_t *seg)
 {
-    ngx_uint_t                 k;
-    ngx_hash_elt_t            *elt;
+    ngx_uint_t                 k, i;
     ngx_http_proxies_ledge_t  *le;
 
-    if (node->hash && seg->dlen <= NGX_HTTP_PROXIES_HASH_KEY_MAX) {
+    le = node->literals;
 
-        /* the linear list holds only keys longer than this */
-
-        elt = node->hash->buckets[seg->hash % node->hash->size];
-
-        if (elt == NULL) {
-            return NULL;
-        }
-
-        while (elt->value) {
-            if (elt->len == seg->dlen
-                && ngx_http_proxies_match_eq(seg, elt->name))
-            {
-                return elt->value;
+    if (node->index == NULL) {
+        for (k = 0; k < node->nliterals; k++) {
+            if (ngx_http_proxies_match_eq(seg, &le[k])) {
+                return le[k].node;
             }
-
-            elt = (ngx_hash_elt_t *) ngx_align_ptr(&elt->name[0] + elt->len,
-                                                   sizeof(void *));
         }
 
         return NULL;
     }
 
-    le = node->literals;
+    for (i = ngx_http_proxies_index_slot(node, seg->hash);
+         node->index[i];
+         i = (i + 1) & node->mask)
+    {
+        k = node->index[i] - 1;
 
-    for (k = 0; k < node->nliterals; k++) {
-        if (le[k].key.len == seg->dlen
-            && ngx_http_proxies_match_eq(seg, le[k].key.data))
-        {
+        if (ngx_http_proxies_match_eq(seg, &le[k])) {
             return le[k].node;
         }
     }
@@ -336,25 +331,29 @@ ngx_http_proxies_match_literal(ngx_http_proxies_node_t *node,
 }
 
 
-/* key is lower case and seg->dlen long; decodes seg on the fly */
+/* the key is lower case; seg is decoded on the fly */
 
 static ngx_uint_t
-ngx_http_proxies_match_eq(ngx_http_proxies_pseg_t *seg, u_char *key)
+ngx_http_proxies_match_eq(ngx_http_proxies_pseg_t *seg,
+    ngx_http_proxies_ledge_t *le)
 {
-    u_char     *p, *end, c;
+    u_char     *p, *end, *key, c;
     ngx_int_t   v;
 
-    if (!seg->encoded) {
-        return ngx_strncasecmp(seg->raw, key, seg->len) == 0;
+    if (le->hash != seg->hash || le->key.len != seg->dlen) {
+        return 0;
     }
 
     p = seg->raw;
     end = p + seg->len;
+    key = le->key.data;
 
     while (p < end) {
         c = *p;
 
-        if (c == '%' && (v = ngx_http_proxies_unhex(p, end)) >= 0) {
+        if (c == '%' && seg->encoded
+            && (v = ngx_http_proxies_unhex(p, end)) >= 0)
+        {
             c = (u_char) v;
             p += 3;
 

@@ -40,7 +40,7 @@ static void ngx_http_proxies_table_warn_same(ngx_http_proxies_tbuild_t *tb,
     ngx_http_proxies_proxy_t **terms, ngx_uint_t n);
 static ngx_uint_t ngx_http_proxies_table_overlap(ngx_http_proxies_proxy_t *a,
     ngx_http_proxies_proxy_t *b);
-static ngx_int_t ngx_http_proxies_table_hash(ngx_http_proxies_tbuild_t *tb,
+static ngx_int_t ngx_http_proxies_table_index(ngx_http_proxies_tbuild_t *tb,
     ngx_http_proxies_node_t *node);
 static void *ngx_http_proxies_table_alloc(ngx_http_proxies_tbuild_t *tb,
     size_t size);
@@ -121,7 +121,7 @@ ngx_http_proxies_table_node(ngx_http_proxies_tbuild_t *tb,
     }
 
     if (node->nliterals > NGX_HTTP_PROXIES_LINEAR_MAX
-        && ngx_http_proxies_table_hash(tb, node) != NGX_OK)
+        && ngx_http_proxies_table_index(tb, node) != NGX_OK)
     {
         return NULL;
     }
@@ -139,6 +139,7 @@ ngx_http_proxies_table_children(ngx_http_proxies_tbuild_t *tb,
 {
     ngx_uint_t                   i, j, nlit, ncpx;
     ngx_http_proxies_node_t     *child;
+    ngx_http_proxies_ledge_t    *le;
     ngx_http_proxies_segment_t  *seg;
 
     nlit = 0;
@@ -201,8 +202,10 @@ ngx_http_proxies_table_children(ngx_http_proxies_tbuild_t *tb,
         switch (seg->kind) {
 
         case NGX_HTTP_PROXIES_SEG_LITERAL:
-            node->literals[node->nliterals].key = seg->literal;
-            node->literals[node->nliterals++].node = child;
+            le = &node->literals[node->nliterals++];
+            le->key = seg->literal;
+            le->hash = ngx_hash_key(seg->literal.data, seg->literal.len);
+            le->node = child;
             break;
 
         case NGX_HTTP_PROXIES_SEG_COMPLEX:
@@ -321,93 +324,38 @@ ngx_http_proxies_table_overlap(ngx_http_proxies_proxy_t *a,
 }
 
 
-/*
- * Many literal children: an ngx_hash_t, looked up by the matcher with the
- * decoded segment's hash, so lookups do not grow with the fan-out.  Keys
- * too long for a small bucket stay in the linear list.
- */
+/* the index of a node with many literal children: see table.h */
 
 static ngx_int_t
-ngx_http_proxies_table_hash(ngx_http_proxies_tbuild_t *tb,
+ngx_http_proxies_table_index(ngx_http_proxies_tbuild_t *tb,
     ngx_http_proxies_node_t *node)
 {
-    size_t                     elt, size;
-    ngx_uint_t                 i, nlong;
-    ngx_array_t                keys;
-    ngx_hash_key_t            *key;
-    ngx_hash_elt_t            *e;
-    ngx_hash_init_t            hinit;
-    ngx_http_proxies_ledge_t  *le;
+    ngx_uint_t  i, k, size, bits;
 
-    if (ngx_array_init(&keys, tb->cc->temp_pool, node->nliterals,
-                       sizeof(ngx_hash_key_t))
-        != NGX_OK)
-    {
+    for (bits = 1; ((ngx_uint_t) 1 << bits) < 2 * node->nliterals; bits++) {
+        /* void */
+    }
+
+    size = (ngx_uint_t) 1 << bits;
+
+    node->index = ngx_http_proxies_table_alloc(tb, size * sizeof(uint32_t));
+    if (node->index == NULL) {
         return NGX_ERROR;
     }
 
-    le = node->literals;
-    nlong = 0;
+    ngx_memzero(node->index, size * sizeof(uint32_t));
+    node->mask = size - 1;
+    node->shift = 64 - bits;
 
     for (i = 0; i < node->nliterals; i++) {
+        k = ngx_http_proxies_index_slot(node, node->literals[i].hash);
 
-        if (le[i].key.len > NGX_HTTP_PROXIES_HASH_KEY_MAX) {
-            le[nlong++] = le[i];
-            continue;
+        while (node->index[k]) {
+            k = (k + 1) & node->mask;
         }
 
-        key = ngx_array_push(&keys);
-        if (key == NULL) {
-            return NGX_ERROR;
-        }
-
-        key->key = le[i].key;
-        key->key_hash = ngx_hash_key_lc(le[i].key.data, le[i].key.len);
-        key->value = le[i].node;
+        node->index[k] = (uint32_t) (i + 1);
     }
-
-    node->nliterals = nlong;
-
-    elt = sizeof(void *)
-          + ngx_align(NGX_HTTP_PROXIES_HASH_KEY_MAX + 2, sizeof(void *));
-
-    ngx_memzero(&hinit, sizeof(ngx_hash_init_t));
-
-    hinit.key = ngx_hash_key_lc;
-    hinit.max_size = 2 * keys.nelts + 64;
-    hinit.bucket_size = ngx_align(sizeof(void *) + 4 * elt,
-                                  ngx_cacheline_size);
-    hinit.name = "proxies_route_literals";
-    hinit.pool = tb->cc->pool;
-    hinit.temp_pool = tb->cc->temp_pool;
-
-    if (ngx_hash_init(&hinit, keys.elts, keys.nelts) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    node->hash = hinit.hash;
-
-    size = sizeof(ngx_hash_wildcard_t) + ngx_cacheline_size
-           + node->hash->size * sizeof(ngx_hash_elt_t *);
-
-    for (i = 0; i < node->hash->size; i++) {
-        e = node->hash->buckets[i];
-
-        if (e == NULL) {
-            continue;
-        }
-
-        while (e->value) {
-            e = (ngx_hash_elt_t *) ngx_align_ptr(&e->name[0] + e->len,
-                                                 sizeof(void *));
-        }
-
-        size += ngx_align((u_char *) e + sizeof(void *)
-                          - (u_char *) node->hash->buckets[i],
-                          ngx_cacheline_size);
-    }
-
-    tb->table->mem += size;
 
     return NGX_OK;
 }

@@ -17,11 +17,8 @@
 #include "ngx_http_proxies.h"
 
 
-/* more literal children than this are looked up through an ngx_hash_t */
+/* more literal children than this are looked up through an index */
 #define NGX_HTTP_PROXIES_LINEAR_MAX      8
-
-/* longer literal keys stay in the linear list: hash buckets stay small */
-#define NGX_HTTP_PROXIES_HASH_KEY_MAX    255
 
 /* decoded segments up to this size are matched against complex segments
    in a stack buffer */
@@ -30,6 +27,7 @@
 
 typedef struct {
     ngx_str_t                     key;        /* decoded, lower case */
+    ngx_uint_t                    hash;       /* ngx_hash_key() of key */
     ngx_http_proxies_node_t      *node;
 } ngx_http_proxies_ledge_t;
 
@@ -41,10 +39,18 @@ typedef struct {
 } ngx_http_proxies_cedge_t;
 
 
+/*
+ * Many literal children get an open-addressing index by hash (at most
+ * half full): a lookup compares the full hash of one or two keys, where an
+ * ngx_hash_t bucket would be scanned key by key.
+ */
 struct ngx_http_proxies_node_s {
-    ngx_hash_t                   *hash;       /* many literal children */
-    ngx_http_proxies_ledge_t     *literals;   /* the others */
+    ngx_http_proxies_ledge_t     *literals;
     ngx_uint_t                    nliterals;
+    uint32_t                     *index;      /* 1 + literal, 0: free;
+                                                 NULL: search linearly */
+    ngx_uint_t                    mask;       /* index size - 1 */
+    ngx_uint_t                    shift;      /* 64 - log2(index size) */
     ngx_http_proxies_cedge_t     *complex;
     ngx_uint_t                    ncomplex;
     ngx_http_proxies_node_t      *param;
@@ -94,6 +100,19 @@ ngx_http_proxies_unhex(u_char *p, u_char *end)
     }
 
     return hi * 16 + lo;
+}
+
+
+/*
+ * The first index slot of a hash.  Keys such as "svc1".."svc9999" have
+ * runs of consecutive ngx_hash_key() values, which would pile up into
+ * long probe chains: the hash is spread by a Fibonacci multiply first.
+ */
+static ngx_inline ngx_uint_t
+ngx_http_proxies_index_slot(ngx_http_proxies_node_t *node, ngx_uint_t hash)
+{
+    return (ngx_uint_t) (((uint64_t) hash * 0x9e3779b97f4a7c15ULL)
+                         >> node->shift);
 }
 
 
