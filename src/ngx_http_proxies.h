@@ -502,6 +502,7 @@ ngx_http_proxies_ctx_t *ngx_http_proxies_get_ctx(ngx_http_request_t *r);
 
 /* request.c: requestOverrides (method, headers), hop-by-hop removal and
  * forwarding headers, applied to r before an upstream or local call */
+ngx_int_t ngx_http_proxies_request_init(ngx_conf_t *cf);
 ngx_int_t ngx_http_proxies_request_apply(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
 ngx_int_t ngx_http_proxies_push_pending(ngx_http_request_t *r,

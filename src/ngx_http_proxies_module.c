@@ -184,6 +184,10 @@ ngx_http_proxies_postconfiguration(ngx_conf_t *cf)
 
     pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_proxies_module);
 
+    if (ngx_http_proxies_request_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     /* [extension] the breaker and slot zones, the breakers' log handler */
     if (ngx_http_proxies_ext_init(cf, pmcf) != NGX_OK) {
         return NGX_ERROR;

@@ -11,36 +11,94 @@
 #include "ngx_http_proxies.h"
 
 
-/* hop-by-hop headers (RFC 9110 7.6.1), and Expect, which is never sent */
-static ngx_str_t  ngx_http_proxies_hop_by_hop[] = {
-    ngx_string("connection"),
-    ngx_string("keep-alive"),
-    ngx_string("proxy-connection"),
-    ngx_string("te"),
-    ngx_string("trailer"),
-    ngx_string("transfer-encoding"),
-    ngx_string("upgrade"),
-    ngx_string("proxy-authorization"),
-    ngx_string("proxy-authenticate"),
-    ngx_string("expect"),
-    ngx_null_string
+typedef enum {
+    NGX_HTTP_PROXIES_HDR_HOP = 1,       /* hop-by-hop (RFC 9110 7.6.1) */
+    NGX_HTTP_PROXIES_HDR_CONNECTION,    /* hop-by-hop, and names more */
+    NGX_HTTP_PROXIES_HDR_XFF,
+    NGX_HTTP_PROXIES_HDR_XFP,
+    NGX_HTTP_PROXIES_HDR_XFH
+} ngx_http_proxies_hdr_kind_e;
+
+
+typedef struct {
+    ngx_str_t                     name;       /* lower case */
+    ngx_http_proxies_hdr_kind_e   kind;
+    ngx_str_t                     sent;       /* as added, X-Forwarded-* */
+    ngx_uint_t                    hash;       /* set at configuration */
+} ngx_http_proxies_hdr_t;
+
+
+#define ngx_http_proxies_hop(name, kind)                                     \
+    { ngx_string(name), NGX_HTTP_PROXIES_HDR_ ## kind, ngx_null_string, 0 }
+
+/* the client headers the backend request treats specially; Expect is
+   never sent either */
+static ngx_http_proxies_hdr_t  ngx_http_proxies_hdrs[] = {
+    ngx_http_proxies_hop("connection", CONNECTION),
+    ngx_http_proxies_hop("keep-alive", HOP),
+    ngx_http_proxies_hop("proxy-connection", HOP),
+    ngx_http_proxies_hop("te", HOP),
+    ngx_http_proxies_hop("trailer", HOP),
+    ngx_http_proxies_hop("transfer-encoding", HOP),
+    ngx_http_proxies_hop("upgrade", HOP),
+    ngx_http_proxies_hop("proxy-authorization", HOP),
+    ngx_http_proxies_hop("proxy-authenticate", HOP),
+    ngx_http_proxies_hop("expect", HOP),
+    { ngx_string("x-forwarded-for"), NGX_HTTP_PROXIES_HDR_XFF,
+      ngx_string("X-Forwarded-For"), 0 },
+    { ngx_string("x-forwarded-proto"), NGX_HTTP_PROXIES_HDR_XFP,
+      ngx_string("X-Forwarded-Proto"), 0 },
+    { ngx_string("x-forwarded-host"), NGX_HTTP_PROXIES_HDR_XFH,
+      ngx_string("X-Forwarded-Host"), 0 },
+    { ngx_null_string, 0, ngx_null_string, 0 }
 };
+
+
+/* what one pass over the client's headers found */
+typedef struct {
+    ngx_uint_t                    drop;       /* headers not to send */
+    ngx_table_elt_t              *connection;
+    ngx_table_elt_t              *xff;
+    ngx_uint_t                    xfp;        /* present */
+    ngx_uint_t                    xfh;
+} ngx_http_proxies_hscan_t;
 
 
 static ngx_int_t ngx_http_proxies_request_method(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
 static ngx_int_t ngx_http_proxies_request_headers(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
+static void ngx_http_proxies_scan(ngx_list_t *headers,
+    ngx_http_proxies_proxy_t *proxy, ngx_http_proxies_hscan_t *hs);
+static ngx_http_proxies_hdr_kind_e ngx_http_proxies_hdr_kind(
+    ngx_table_elt_t *h);
 static ngx_flag_t ngx_http_proxies_dropped(ngx_table_elt_t *h,
     ngx_table_elt_t *connection, ngx_http_proxies_proxy_t *proxy);
+static ngx_flag_t ngx_http_proxies_overridden(ngx_table_elt_t *h,
+    ngx_http_proxies_proxy_t *proxy);
 static ngx_flag_t ngx_http_proxies_in_connection(ngx_table_elt_t *h,
     ngx_table_elt_t *connection);
+static ngx_int_t ngx_http_proxies_rebuild(ngx_http_request_t *r,
+    ngx_http_proxies_proxy_t *proxy, ngx_http_proxies_hscan_t *hs);
 static ngx_int_t ngx_http_proxies_forwarded(ngx_http_request_t *r,
-    ngx_list_t *headers);
-static ngx_table_elt_t *ngx_http_proxies_find(ngx_list_t *headers,
-    char *lowcase, size_t len);
+    ngx_list_t *headers, ngx_http_proxies_hscan_t *hs);
+static ngx_int_t ngx_http_proxies_push_forwarded(ngx_list_t *headers,
+    ngx_http_proxies_hdr_kind_e kind, ngx_str_t *value);
 static ngx_int_t ngx_http_proxies_push_header(ngx_list_t *headers,
     ngx_str_t *name, ngx_str_t *lowcase, ngx_uint_t hash, ngx_str_t *value);
+
+
+ngx_int_t
+ngx_http_proxies_request_init(ngx_conf_t *cf)
+{
+    ngx_http_proxies_hdr_t  *hd;
+
+    for (hd = ngx_http_proxies_hdrs; hd->name.len; hd++) {
+        hd->hash = ngx_hash_key(hd->name.data, hd->name.len);
+    }
+
+    return NGX_OK;
+}
 
 
 ngx_int_t
@@ -95,7 +153,9 @@ ngx_http_proxies_request_method(ngx_http_request_t *r,
 
 /*
  * Override values are evaluated against the client's headers before the
- * list is rebuilt, as {request.headers.X} means the client's header.
+ * list changes, as {request.headers.X} means the client's header.  The
+ * list is rebuilt only when a header must go; most requests only gain
+ * the X-Forwarded-* headers.
  */
 
 static ngx_int_t
@@ -103,24 +163,25 @@ ngx_http_proxies_request_headers(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx)
 {
     ngx_str_t                      *values;
-    ngx_uint_t                      i;
-    ngx_list_t                      headers;
-    ngx_list_part_t                *part;
-    ngx_table_elt_t                *h, *nh, *connection;
+    ngx_uint_t                      i, n;
+    ngx_http_proxies_hscan_t        hs;
     ngx_http_proxies_proxy_t       *proxy;
-    ngx_http_proxies_header_ovr_t  *ovr;
     ngx_http_proxies_loc_conf_t    *plcf;
+    ngx_http_proxies_header_ovr_t  *ovr;
 
     proxy = ctx->match.proxy;
     ovr = proxy->req.headers.elts;
+    n = proxy->req.headers.nelts;
+    values = NULL;
 
-    values = ngx_palloc(r->pool, (proxy->req.headers.nelts + 1)
-                                 * sizeof(ngx_str_t));
-    if (values == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (n) {
+        values = ngx_palloc(r->pool, n * sizeof(ngx_str_t));
+        if (values == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
 
-    for (i = 0; i < proxy->req.headers.nelts; i++) {
+    for (i = 0; i < n; i++) {
         if (ngx_http_proxies_tpl_eval(&ctx->eval, &ovr[i].value, &values[i])
             != NGX_OK)
         {
@@ -128,17 +189,57 @@ ngx_http_proxies_request_headers(ngx_http_request_t *r,
         }
     }
 
-    if (ngx_list_init(&headers, r->pool, 20, sizeof(ngx_table_elt_t))
-        != NGX_OK)
+    ngx_http_proxies_scan(&r->headers_in.headers, proxy, &hs);
+
+    if (hs.drop && ngx_http_proxies_rebuild(r, proxy, &hs) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_proxies_module);
+
+    if (plcf->forwarded
+        && ngx_http_proxies_forwarded(r, &r->headers_in.headers, &hs)
+           != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* nginx 1.22 keeps no pointer to Connection: it is looked up once */
-    connection = ngx_http_proxies_find(&r->headers_in.headers, "connection",
-                                       sizeof("connection") - 1);
+    for (i = 0; i < n; i++) {
 
-    part = &r->headers_in.headers.part;
+        if (ovr[i].lowcase.len == 4
+            && ngx_strncmp(ovr[i].lowcase.data, "host", 4) == 0)
+        {
+            /* the proxy module sends Host itself: see variables.c */
+            ctx->host = values[i];
+            continue;
+        }
+
+        if (ngx_http_proxies_push_header(&r->headers_in.headers,
+                                         &ovr[i].name, &ovr[i].lowcase,
+                                         ovr[i].hash, &values[i])
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    ctx->eval.backend_headers = &r->headers_in.headers;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_proxies_scan(ngx_list_t *headers, ngx_http_proxies_proxy_t *proxy,
+    ngx_http_proxies_hscan_t *hs)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    ngx_memzero(hs, sizeof(ngx_http_proxies_hscan_t));
+
+    part = &headers->part;
     h = part->elts;
 
     for (i = 0; /* void */; i++) {
@@ -153,48 +254,77 @@ ngx_http_proxies_request_headers(ngx_http_request_t *r,
             i = 0;
         }
 
-        if (ngx_http_proxies_dropped(&h[i], connection, proxy)) {
+        switch (ngx_http_proxies_hdr_kind(&h[i])) {
+
+        case NGX_HTTP_PROXIES_HDR_CONNECTION:
+            hs->connection = &h[i];
+            /* fall through */
+
+        case NGX_HTTP_PROXIES_HDR_HOP:
+            hs->drop++;
             continue;
+
+        case NGX_HTTP_PROXIES_HDR_XFF:
+            hs->xff = hs->xff ? hs->xff : &h[i];
+            break;
+
+        case NGX_HTTP_PROXIES_HDR_XFP:
+            hs->xfp = 1;
+            break;
+
+        case NGX_HTTP_PROXIES_HDR_XFH:
+            hs->xfh = 1;
+            break;
+
+        default:
+            break;
         }
 
-        nh = ngx_list_push(&headers);
-        if (nh == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        hs->drop += ngx_http_proxies_overridden(&h[i], proxy);
+    }
+}
+
+
+static ngx_http_proxies_hdr_kind_e
+ngx_http_proxies_hdr_kind(ngx_table_elt_t *h)
+{
+    ngx_http_proxies_hdr_t  *hd;
+
+    for (hd = ngx_http_proxies_hdrs; hd->name.len; hd++) {
+        if (hd->hash == h->hash
+            && hd->name.len == h->key.len
+            && ngx_strncmp(hd->name.data, h->lowcase_key, h->key.len) == 0)
+        {
+            return hd->kind;
         }
-
-        *nh = h[i];
     }
 
-    plcf = ngx_http_get_module_loc_conf(r, ngx_http_proxies_module);
+    return 0;
+}
 
-    if (plcf->forwarded && ngx_http_proxies_forwarded(r, &headers) != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
+
+/* a header the client sent that an override replaces */
+
+static ngx_flag_t
+ngx_http_proxies_overridden(ngx_table_elt_t *h,
+    ngx_http_proxies_proxy_t *proxy)
+{
+    ngx_uint_t                      i;
+    ngx_http_proxies_header_ovr_t  *ovr;
+
+    ovr = proxy->req.headers.elts;
 
     for (i = 0; i < proxy->req.headers.nelts; i++) {
-
-        if (ovr[i].lowcase.len == 4
-            && ngx_strncmp(ovr[i].lowcase.data, "host", 4) == 0)
+        if (ovr[i].hash == h->hash
+            && ovr[i].lowcase.len == h->key.len
+            && ngx_strncmp(ovr[i].lowcase.data, h->lowcase_key, h->key.len)
+               == 0)
         {
-            /* the proxy module sends Host itself: see variables.c */
-            ctx->host = values[i];
-            continue;
-        }
-
-        if (ngx_http_proxies_push_header(&headers, &ovr[i].name,
-                                         &ovr[i].lowcase, ovr[i].hash,
-                                         &values[i])
-            != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return 1;
         }
     }
 
-    r->headers_in.headers = headers;
-    ctx->eval.backend_headers = &r->headers_in.headers;
-
-    return NGX_OK;
+    return 0;
 }
 
 
@@ -202,27 +332,18 @@ static ngx_flag_t
 ngx_http_proxies_dropped(ngx_table_elt_t *h, ngx_table_elt_t *connection,
     ngx_http_proxies_proxy_t *proxy)
 {
-    ngx_str_t                      *d;
-    ngx_uint_t                      i;
-    ngx_http_proxies_header_ovr_t  *ovr;
+    switch (ngx_http_proxies_hdr_kind(h)) {
 
-    for (d = ngx_http_proxies_hop_by_hop; d->len; d++) {
-        if (d->len == h->key.len
-            && ngx_strncmp(d->data, h->lowcase_key, h->key.len) == 0)
-        {
-            return 1;
-        }
+    case NGX_HTTP_PROXIES_HDR_HOP:
+    case NGX_HTTP_PROXIES_HDR_CONNECTION:
+        return 1;
+
+    default:
+        break;
     }
 
-    ovr = proxy->req.headers.elts;
-
-    for (i = 0; i < proxy->req.headers.nelts; i++) {
-        if (ovr[i].lowcase.len == h->key.len
-            && ngx_strncmp(ovr[i].lowcase.data, h->lowcase_key, h->key.len)
-               == 0)
-        {
-            return 1;
-        }
+    if (ngx_http_proxies_overridden(h, proxy)) {
+        return 1;
     }
 
     return connection && ngx_http_proxies_in_connection(h, connection);
@@ -261,29 +382,82 @@ ngx_http_proxies_in_connection(ngx_table_elt_t *h, ngx_table_elt_t *connection)
 }
 
 
+/* the client's headers without those that must not reach the backend */
+
 static ngx_int_t
-ngx_http_proxies_forwarded(ngx_http_request_t *r, ngx_list_t *headers)
+ngx_http_proxies_rebuild(ngx_http_request_t *r,
+    ngx_http_proxies_proxy_t *proxy, ngx_http_proxies_hscan_t *hs)
 {
-    /* the names are constants: their hashes are computed once */
-    static ngx_uint_t  xff, xfp, xfh;
+    ngx_uint_t        i;
+    ngx_list_t        headers;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h, *nh, *xff;
 
-    u_char           *p;
-    ngx_str_t         name, lowcase, value;
-    ngx_table_elt_t  *h;
+    if (ngx_list_init(&headers, r->pool, 20, sizeof(ngx_table_elt_t))
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
 
-    h = ngx_http_proxies_find(headers, "x-forwarded-for",
-                              sizeof("x-forwarded-for") - 1);
+    xff = NULL;
+    part = &r->headers_in.headers.part;
+    h = part->elts;
 
-    if (h == NULL) {
-        ngx_str_set(&name, "X-Forwarded-For");
-        ngx_str_set(&lowcase, "x-forwarded-for");
+    for (i = 0; /* void */; i++) {
 
-        if (xff == 0) {
-            xff = ngx_hash_key(lowcase.data, lowcase.len);
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
         }
 
-        if (ngx_http_proxies_push_header(headers, &name, &lowcase, xff,
-                                         &r->connection->addr_text)
+        if (ngx_http_proxies_dropped(&h[i], hs->connection, proxy)) {
+            continue;
+        }
+
+        nh = ngx_list_push(&headers);
+        if (nh == NULL) {
+            return NGX_ERROR;
+        }
+
+        *nh = h[i];
+
+        if (&h[i] == hs->xff) {
+            xff = nh;
+        }
+    }
+
+    /* X-Forwarded-For itself may be named by Connection */
+    hs->xff = xff;
+    r->headers_in.headers = headers;
+
+    /* a one-part list's last part is its own, not the local copy's */
+    if (headers.last == &headers.part) {
+        r->headers_in.headers.last = &r->headers_in.headers.part;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_proxies_forwarded(ngx_http_request_t *r, ngx_list_t *headers,
+    ngx_http_proxies_hscan_t *hs)
+{
+    ngx_str_t         value;
+    ngx_table_elt_t  *h;
+    u_char           *p;
+
+    h = hs->xff;
+
+    if (h == NULL) {
+        if (ngx_http_proxies_push_forwarded(headers,
+                                            NGX_HTTP_PROXIES_HDR_XFF,
+                                            &r->connection->addr_text)
             != NGX_OK)
         {
             return NGX_ERROR;
@@ -304,17 +478,7 @@ ngx_http_proxies_forwarded(ngx_http_request_t *r, ngx_list_t *headers)
         h->value = value;
     }
 
-    if (ngx_http_proxies_find(headers, "x-forwarded-proto",
-                              sizeof("x-forwarded-proto") - 1)
-        == NULL)
-    {
-        ngx_str_set(&name, "X-Forwarded-Proto");
-        ngx_str_set(&lowcase, "x-forwarded-proto");
-
-        if (xfp == 0) {
-            xfp = ngx_hash_key(lowcase.data, lowcase.len);
-        }
-
+    if (!hs->xfp) {
         ngx_str_set(&value, "http");
 #if (NGX_HTTP_SSL)
         if (r->connection->ssl) {
@@ -322,27 +486,19 @@ ngx_http_proxies_forwarded(ngx_http_request_t *r, ngx_list_t *headers)
         }
 #endif
 
-        if (ngx_http_proxies_push_header(headers, &name, &lowcase, xfp, &value)
+        if (ngx_http_proxies_push_forwarded(headers,
+                                            NGX_HTTP_PROXIES_HDR_XFP,
+                                            &value)
             != NGX_OK)
         {
             return NGX_ERROR;
         }
     }
 
-    if (r->headers_in.server.len
-        && ngx_http_proxies_find(headers, "x-forwarded-host",
-                                 sizeof("x-forwarded-host") - 1)
-           == NULL)
-    {
-        ngx_str_set(&name, "X-Forwarded-Host");
-        ngx_str_set(&lowcase, "x-forwarded-host");
-
-        if (xfh == 0) {
-            xfh = ngx_hash_key(lowcase.data, lowcase.len);
-        }
-
-        if (ngx_http_proxies_push_header(headers, &name, &lowcase, xfh,
-                                         &r->headers_in.server)
+    if (r->headers_in.server.len && !hs->xfh) {
+        if (ngx_http_proxies_push_forwarded(headers,
+                                            NGX_HTTP_PROXIES_HDR_XFH,
+                                            &r->headers_in.server)
             != NGX_OK)
         {
             return NGX_ERROR;
@@ -353,34 +509,16 @@ ngx_http_proxies_forwarded(ngx_http_request_t *r, ngx_list_t *headers)
 }
 
 
-static ngx_table_elt_t *
-ngx_http_proxies_find(ngx_list_t *headers, char *lowcase, size_t len)
+static ngx_int_t
+ngx_http_proxies_push_forwarded(ngx_list_t *headers,
+    ngx_http_proxies_hdr_kind_e kind, ngx_str_t *value)
 {
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    ngx_http_proxies_hdr_t  *hd;
 
-    part = &headers->part;
-    h = part->elts;
+    for (hd = ngx_http_proxies_hdrs; hd->kind != kind; hd++) { /* void */ }
 
-    for (i = 0; /* void */; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                return NULL;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].key.len == len
-            && ngx_strncmp(h[i].lowcase_key, lowcase, len) == 0)
-        {
-            return &h[i];
-        }
-    }
+    return ngx_http_proxies_push_header(headers, &hd->sent, &hd->name,
+                                        hd->hash, value);
 }
 
 
