@@ -492,7 +492,9 @@ ngx_uint_t ngx_http_proxies_method_mask(ngx_str_t *name);
 ngx_int_t ngx_http_proxies_table_build(ngx_http_proxies_cc_t *cc,
     ngx_http_proxies_table_t *table);
 
-/* match.c: NGX_OK, NGX_DECLINED (no match), NGX_HTTP_BAD_REQUEST */
+/* match.c: init fills its byte table (once, at configuration); match
+ * returns NGX_OK, NGX_DECLINED (no match), NGX_HTTP_BAD_REQUEST */
+void ngx_http_proxies_match_init(void);
 ngx_int_t ngx_http_proxies_match(ngx_http_proxies_table_t *table,
     ngx_http_request_t *r, ngx_str_t *path, ngx_http_proxies_match_t *m);
 

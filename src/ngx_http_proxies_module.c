@@ -184,6 +184,8 @@ ngx_http_proxies_postconfiguration(ngx_conf_t *cf)
 
     pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_proxies_module);
 
+    ngx_http_proxies_match_init();
+
     if (ngx_http_proxies_request_init(cf) != NGX_OK) {
         return NGX_ERROR;
     }
