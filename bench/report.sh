@@ -26,18 +26,23 @@ command -v gnuplot >/dev/null || {
          "$(wrk -v 2>&1 | head -1 | awk '{ print $1, $2 }')"
     echo "- one nginx worker pinned to CPU 0; wrk (1 thread," \
          "${BENCH_CONNECTIONS:-32} connections) and the upstream backend on" \
-         "CPU 1; each figure the median of ${BENCH_REPEAT:-3} runs of" \
-         "${BENCH_DURATION:-5} s"
+         "CPU 1; ${BENCH_REPEAT:-5} rounds, each running every variant of a" \
+         "mode and N for ${BENCH_DURATION:-3} s (after a" \
+         "${BENCH_WARMUP:-1} s warm-up); each row is the variant's median" \
+         "round"
     echo
     echo "ratio: requests/s over the floor (nginx \`return 200\` in one" \
-         "location) of the same mode and N; cpu x: the gateway worker's CPU" \
-         "time per request over the floor's."
+         "location) in the same round; range: the lowest and highest ratio" \
+         "of the rounds; cpu x: the gateway worker's CPU time per request" \
+         "over the floor's; ÷ proxy_pass: the module's requests/s over plain" \
+         "\`proxy_pass\` in the same round (upstream mode)."
     echo
     echo "| mode | N | variant | req/s | p50 | p99 | CPU µs/req | ratio |" \
-         "cpu x | nginx -t s | bytes/proxy |"
-    echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-                  $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' "$tsv"
+         "range | cpu x | ÷ proxy_pass | nginx -t s | bytes/proxy |"
+    echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s–%s | %s | %s | %s | %s |\n",
+                  $1, $2, $3, $4, $5, $6, $7, $8, $12, $13, $9, $14, $10,
+                  $11 }' "$tsv"
 } > "$md"
 
 data=$(mktemp)

@@ -6,26 +6,28 @@
 #   bench/run.sh                      all modes, N = 10 1000 10000
 #   BENCH_NS="10" BENCH_MODES=static bench/run.sh
 #
-# Each figure is the median of BENCH_REPEAT runs (default 3); every run of
-# a variant is paired with a run of the floor just before it, and the
-# ratios are those of the median pair.  Prints one
+# For each mode and N every variant (the floor, the module, the regex
+# locations and, in upstream mode, proxy_pass) is started once, then
+# measured in BENCH_REPEAT rounds (default 5); a round runs each variant
+# once, one after the other, so drift of a shared machine falls on all of
+# them alike.  A variant's ratios are taken within each round and the
+# median round is reported, with the lowest and highest ratio.  Prints one
 # line per case and writes bench/results/latest.tsv; bench/report.sh turns
-# that into docs/benchmarks.md and its chart.
+# that into docs/benchmarks-results.md and its chart.
 
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-duration=${BENCH_DURATION:-5}
+duration=${BENCH_DURATION:-3}
 warmup=${BENCH_WARMUP:-1}
 conns=${BENCH_CONNECTIONS:-32}
-repeat=${BENCH_REPEAT:-3}
+repeat=${BENCH_REPEAT:-5}
 ns=${BENCH_NS:-"10 1000 10000"}
 modes=${BENCH_MODES:-"static upstream function"}
 nginx=${NGINX:-/usr/sbin/nginx}
 module=${PROXIES_MODULE:-$root/ngx_http_proxies_module.so}
-gw_port=${BENCH_PORT:-18480}
-be_port=$((gw_port + 1))
-floor_port=$((gw_port + 2))
+base_port=${BENCH_PORT:-18480}
+be_port=$base_port
 work=$root/bench/results/work
 out=$root/bench/results/latest.tsv
 
@@ -34,9 +36,15 @@ mkdir -p "$work"
 
 source "$root/bench/lib.sh"
 
+# the variants of one mode and N, each its own nginx in $work/VARIANT,
+# on port base_port + its place in this list
+variants=
+
 cleanup() {
-    stop "$work/gw/nginx.pid"
-    stop "$work/floor/nginx.pid"
+    local v
+    for v in $variants; do
+        stop "$work/$v/nginx.pid"
+    done
     stop "$work/be/nginx.pid"
 }
 trap cleanup EXIT
@@ -74,52 +82,73 @@ measure() {
         'BEGIN { printf "%s %s %s %.2f\n", rps, p50, p99, t / hz * 1e6 / reqs }'
 }
 
-run_case() {
-    local mode=$1 n=$2 variant=$3 http=$4 server=$5 floor=$6 floor_cpu=$7
-    local load=
-    [ "$variant" = proxies ] && load=module
-    write_conf "$work/gw" "$gw_port" 01 "$http" "$server" "$load"
-    local t0 t1
+port_of() {
+    local v k=1
+    for v in $variants; do
+        [ "$v" = "$1" ] && { echo $((base_port + k)); return; }
+        k=$((k + 1))
+    done
+}
+
+# $1 variant, $2 http, $3 server; starts it and prints
+# "nginx_t_seconds bytes_per_proxy"
+start_variant() {
+    local v=$1 load= t0 t1 tout per_proxy
+    [ "$v" = proxies ] && load=module
+    write_conf "$work/$v" "$(port_of "$v")" 01 "$2" "$3" "$load"
     t0=$(date +%s.%N)
-    local tout
-    tout=$("$nginx" -t -p "$work/gw" -c "$work/gw/nginx.conf" \
+    tout=$("$nginx" -t -p "$work/$v" -c "$work/$v/nginx.conf" \
            -e /dev/stderr 2>&1)
     t1=$(date +%s.%N)
-    local per_proxy
     per_proxy=$(sed -n 's/.*bytes compiled, \([0-9]*\) per proxy.*/\1/p' \
                 <<< "$tout")
-    start "$work/gw" "$gw_port"
-    local ratio=1 cpu_ratio=1
-    if [ -z "$floor" ]; then
-        # the median of $repeat runs, by requests/s
-        read -r rps p50 p99 cpu < <(
-            for _ in $(seq "$repeat"); do measure "$work/gw" "$gw_port"; done \
-            | sort -g -k1 | sed -n "$(( (repeat + 1) / 2 ))p")
-    else
-        # each run is paired with a run of the floor right before it, so
-        # drift of the machine cancels out of the ratio; the median pair
-        # (by ratio) is reported
-        read -r rps p50 p99 cpu ratio cpu_ratio < <(
-            for _ in $(seq "$repeat"); do
-                read -r frps _ _ fcpu < <(measure "$work/floor" "$floor_port")
-                read -r vrps vp50 vp99 vcpu < <(measure "$work/gw" "$gw_port")
-                awk -v a="$vrps" -v b="$frps" -v c="$vcpu" -v d="$fcpu" \
-                    -v p50="$vp50" -v p99="$vp99" \
-                    'BEGIN { printf "%s %s %s %s %.3f %.3f\n",
-                             a, p50, p99, c, a / b, c / d }'
-            done | sort -g -k5 | sed -n "$(( (repeat + 1) / 2 ))p")
-    fi
-    stop "$work/gw/nginx.pid"
-    local t_test
-    t_test=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-    printf '%-9s %6s %-18s %10s %9s %9s %9s %7s %7s %7s %8s\n' \
-        "$mode" "$n" "$variant" "$rps" "$p50" "$p99" "$cpu" "$ratio" \
-        "$cpu_ratio" "$t_test" "${per_proxy:--}"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$mode" "$n" \
-        "$variant" "$rps" "$p50" "$p99" "$cpu" "$ratio" "$cpu_ratio" \
-        "$t_test" "${per_proxy:--}" >> "$out.tmp"
-    LAST_RPS=$rps
-    LAST_CPU=$cpu
+    start "$work/$v" "$(port_of "$v")"
+    awk -v a="$t0" -v b="$t1" -v p="${per_proxy:--}" \
+        'BEGIN { printf "%.3f %s\n", b - a, p }'
+}
+
+# $1 mode, $2 N: the rounds, then one line per variant
+run_rounds() {
+    local mode=$1 n=$2 round v
+    local rounds=$work/rounds.txt
+    : > "$rounds"
+    for round in $(seq "$repeat"); do
+        for v in $variants; do
+            echo "$round $v $(measure "$work/$v" "$(port_of "$v")")" \
+                >> "$rounds"
+        done
+    done
+    # per round: each variant's ratio to the floor (and, in upstream
+    # mode, the module's to proxy_pass); per variant: the median round
+    for v in $variants; do
+        awk -v v="$v" -v repeat="$repeat" '
+            { rps[$1, $2] = $3; p50[$1, $2] = $4; p99[$1, $2] = $5;
+              cpu[$1, $2] = $6 }
+            END {
+                for (i = 1; i <= repeat; i++) {
+                    r = rps[i, v] / rps[i, "floor"]
+                    c = cpu[i, v] / cpu[i, "floor"]
+                    pp = ((i, "proxy_pass") in rps) \
+                         ? sprintf("%.3f", rps[i, v] / rps[i, "proxy_pass"]) \
+                         : "-"
+                    printf "%.3f %s %s %s %s %.3f %s\n", r, rps[i, v],
+                           p50[i, v], p99[i, v], cpu[i, v], c, pp
+                }
+            }' "$rounds" | sort -g -k1 > "$work/$v.ratios"
+        read -r ratio rps p50 p99 cpu cpu_ratio vs_pp < <(
+            sed -n "$(( (repeat + 1) / 2 ))p" "$work/$v.ratios")
+        lo=$(head -1 "$work/$v.ratios" | cut -d' ' -f1)
+        hi=$(tail -1 "$work/$v.ratios" | cut -d' ' -f1)
+        [ "$v" = proxies ] || vs_pp=-
+        read -r t_test per_proxy < "$work/$v.start"
+        printf '%-9s %6s %-16s %9s %9s %9s %7s %6s %13s %6s %6s %7s %7s\n' \
+            "$mode" "$n" "$v" "$rps" "$p50" "$p99" "$cpu" "$ratio" \
+            "$lo-$hi" "$cpu_ratio" "$vs_pp" "$t_test" "$per_proxy"
+        printf '%s\t' "$mode" "$n" "$v" "$rps" "$p50" "$p99" "$cpu" \
+            "$ratio" "$cpu_ratio" "$t_test" "$per_proxy" "$lo" "$hi" \
+            >> "$out.tmp"
+        printf '%s\n' "$vs_pp" >> "$out.tmp"
+    done
 }
 
 # a local backend for upstream mode, pinned with wrk
@@ -129,8 +158,8 @@ start "$work/be" "$be_port"
 set_snippets "$be_port"
 build_function "$work"
 
-printf '%-9s %6s %-18s %10s %9s %9s %9s %7s %7s %7s %8s\n' mode N variant \
-    req/s p50 p99 cpu_us/req ratio cpu_x nginx-t B/proxy
+printf '%-9s %6s %-16s %9s %9s %9s %7s %6s %13s %6s %6s %7s %7s\n' \
+    mode N variant req/s p50 p99 cpu_us ratio range cpu_x /pp nginx-t B/proxy
 for n in $ns; do
     write_paths "$n" "$work/paths.txt"
     write_lua "$work/paths.txt"
@@ -139,27 +168,28 @@ for n in $ns; do
             echo "function mode skipped: bench/bench_hello.c did not build" >&2
             continue
         fi
-        run_case "$mode" "$n" "floor" "" \
-            'location / { return 200 "item"; }' "" ""
-        floor=$LAST_RPS floor_cpu=$LAST_CPU
-        # the floor again, beside each variant, for paired runs
-        write_conf "$work/floor" "$floor_port" 01 "" \
-            'location / { return 200 "item"; }'
-        start "$work/floor" "$floor_port"
+        variants="floor proxies regex-locations"
+        [ "$mode" = upstream ] && variants="$variants proxy_pass"
         write_proxies "$n" "$mode" "$work/proxies.json"
-        run_case "$mode" "$n" "proxies" "$upstream_block $functions" \
-            "location / { proxies $work/proxies.json; $keepalive }" \
-            "$floor" "$floor_cpu"
         write_regex "$n" "$mode" "$work/regex.conf"
-        run_case "$mode" "$n" "regex-locations" "$upstream_block" \
-            "$keepalive include $work/regex.conf;" "$floor" "$floor_cpu"
+        start_variant floor "" 'location / { return 200 "item"; }' \
+            > "$work/floor.start"
+        start_variant proxies "$upstream_block $functions" \
+            "location / { proxies $work/proxies.json; $keepalive }" \
+            > "$work/proxies.start"
+        start_variant regex-locations "$upstream_block" \
+            "$keepalive include $work/regex.conf;" \
+            > "$work/regex-locations.start"
         if [ "$mode" = upstream ]; then
             # the same job as the module's defaults: X-Forwarded-* added
-            run_case "$mode" "$n" "proxy_pass" "$upstream_block" \
+            start_variant proxy_pass "$upstream_block" \
                 "location / { proxy_pass http://backend; $keepalive $forwarded }" \
-                "$floor" "$floor_cpu"
+                > "$work/proxy_pass.start"
         fi
-        stop "$work/floor/nginx.pid"
+        run_rounds "$mode" "$n"
+        for v in $variants; do
+            stop "$work/$v/nginx.pid"
+        done
     done
 done
 
