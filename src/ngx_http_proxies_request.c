@@ -53,6 +53,13 @@ static ngx_http_proxies_hdr_t  ngx_http_proxies_hdrs[] = {
     { ngx_null_string, 0, ngx_null_string, 0 }
 };
 
+#define NGX_HTTP_PROXIES_NHDRS                                               \
+    (sizeof(ngx_http_proxies_hdrs) / sizeof(ngx_http_proxies_hdr_t) - 1)
+
+/* the hashes again, packed: every header of every request is checked
+   against all of them, and the table itself spans ten cache lines */
+static ngx_uint_t  ngx_http_proxies_hdr_hashes[NGX_HTTP_PROXIES_NHDRS];
+
 
 /* what one pass over the client's headers found */
 typedef struct {
@@ -95,6 +102,7 @@ ngx_http_proxies_request_init(ngx_conf_t *cf)
 
     for (hd = ngx_http_proxies_hdrs; hd->name.len; hd++) {
         hd->hash = ngx_hash_key(hd->name.data, hd->name.len);
+        ngx_http_proxies_hdr_hashes[hd - ngx_http_proxies_hdrs] = hd->hash;
     }
 
     return NGX_OK;
@@ -288,11 +296,17 @@ ngx_http_proxies_scan(ngx_list_t *headers, ngx_http_proxies_proxy_t *proxy,
 static ngx_http_proxies_hdr_kind_e
 ngx_http_proxies_hdr_kind(ngx_table_elt_t *h)
 {
+    ngx_uint_t               i;
     ngx_http_proxies_hdr_t  *hd;
 
-    for (hd = ngx_http_proxies_hdrs; hd->name.len; hd++) {
-        if (hd->hash == h->hash
-            && hd->name.len == h->key.len
+    for (i = 0; i < NGX_HTTP_PROXIES_NHDRS; i++) {
+        if (ngx_http_proxies_hdr_hashes[i] != h->hash) {
+            continue;
+        }
+
+        hd = &ngx_http_proxies_hdrs[i];
+
+        if (hd->name.len == h->key.len
             && ngx_strncmp(hd->name.data, h->lowcase_key, h->key.len) == 0)
         {
             return hd->kind;
