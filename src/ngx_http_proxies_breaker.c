@@ -531,8 +531,14 @@ ngx_http_proxies_breaker_record(ngx_http_proxies_cb_t *cb, ngx_int_t failed,
         }
 
         if (failed == -1) {
-            /* undecided: another request may probe */
-            st->probes--;
+            /*
+             * undecided: another request may probe; a probe given up as
+             * lost has had its place taken already
+             */
+            if (st->probes) {
+                st->probes--;
+            }
+
             return (ngx_uint_t) -1;
         }
 
