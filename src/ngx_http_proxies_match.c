@@ -64,6 +64,7 @@ static u_char *ngx_http_proxies_match_decoded(ngx_http_proxies_mctx_t *mc,
     ngx_http_proxies_pseg_t *seg);
 static ngx_uint_t ngx_http_proxies_complex_eq(ngx_http_proxies_segment_t *cs,
     u_char *d, size_t n, ngx_http_proxies_range_t *out);
+static ngx_uint_t ngx_http_proxies_literal_at(u_char *d, ngx_str_t *literal);
 static ngx_http_proxies_proxy_t *ngx_http_proxies_match_pick(
     ngx_http_proxies_mctx_t *mc, ngx_http_proxies_node_t *node);
 static ngx_http_proxies_proxy_t *ngx_http_proxies_match_better(
@@ -500,8 +501,7 @@ ngx_http_proxies_complex_eq(ngx_http_proxies_segment_t *cs, u_char *d,
 
         if (!pending) {
             if (len > end
-                || ngx_strncasecmp(d + end - len, part->literal.data, len)
-                   != 0)
+                || !ngx_http_proxies_literal_at(d + end - len, &part->literal))
             {
                 return 0;
             }
@@ -515,7 +515,7 @@ ngx_http_proxies_complex_eq(ngx_http_proxies_segment_t *cs, u_char *d,
         }
 
         for (s = end - len - 1; /* void */; s--) {
-            if (ngx_strncasecmp(d + s, part->literal.data, len) == 0) {
+            if (ngx_http_proxies_literal_at(d + s, &part->literal)) {
                 break;
             }
 
@@ -544,6 +544,26 @@ ngx_http_proxies_complex_eq(ngx_http_proxies_segment_t *cs, u_char *d,
     if (out) {
         out[0].start = 0;
         out[0].end = end;
+    }
+
+    return 1;
+}
+
+
+/*
+ * The literal (lower case) at d, ignoring the case of d.  Not
+ * ngx_strncasecmp(): it stops at a NUL, and "%00" decodes to one.
+ */
+
+static ngx_uint_t
+ngx_http_proxies_literal_at(u_char *d, ngx_str_t *literal)
+{
+    size_t  i;
+
+    for (i = 0; i < literal->len; i++) {
+        if (ngx_tolower(d[i]) != literal->data[i]) {
+            return 0;
+        }
     }
 
     return 1;
