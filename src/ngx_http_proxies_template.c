@@ -1081,10 +1081,11 @@ ngx_http_proxies_status_reason(ngx_http_request_t *r, ngx_str_t *value)
     u_char                     *p, *last;
     ngx_http_proxies_reason_t  *rs;
 
-    p = r->headers_out.status_line.data;
-    last = p + r->headers_out.status_line.len;
+    /* no status line: data is NULL, and NULL + 0 is undefined (UBSan) */
+    if (r->headers_out.status_line.len) {
+        p = r->headers_out.status_line.data;
+        last = p + r->headers_out.status_line.len;
 
-    if (p != NULL && p < last) {
         while (p < last && *p >= '0' && *p <= '9') {
             p++;
         }
@@ -1294,9 +1295,13 @@ ngx_http_proxies_escape(u_char *dst, u_char *src, size_t size,
     ngx_uint_t     encode;
     static u_char  hex[] = "0123456789ABCDEF";
 
+    /* an empty capture has no data at all: not even NULL + 0 (UBSan) */
+    if (size == 0) {
+        return 0;
+    }
+
     if (escape == NGX_HTTP_PROXIES_ESC_RAW) {
-        /* an empty capture has no data at all */
-        if (dst && size) {
+        if (dst) {
             ngx_memcpy(dst, src, size);
         }
 
