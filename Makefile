@@ -29,7 +29,7 @@ DEMO_RUN     := demo/run
 DEMO_PROXIES ?= proxies/example.json
 
 .PHONY: bench all deps demo demo-stop test test-asan test-valgrind test-run clean \
-        functions
+        functions unit unit-build
 
 all: $(OUT) functions
 
@@ -64,15 +64,16 @@ $(OUT): $(BUILD)/nginx/objs/Makefile $(SRCS)
 	flock $(BUILD)/.lock $(MAKE) -s -C $(BUILD)/nginx -f objs/Makefile modules
 	cp $(BUILD)/nginx/objs/$(MODULE) $@.tmp && mv -f $@.tmp $@
 
-# the whole suite against Debian's nginx and the module built here
-test: deps $(OUT) functions
+# the whole suite against Debian's nginx and the module built here;
+# t/unit.t runs the C unit tests
+test: deps $(OUT) functions unit-build
 	$(MAKE) test-run
 
 # The same suite with the module built with ASan and UBSan.  nginx itself
 # is not instrumented, so the ASan runtime is preloaded into it (only into
 # nginx: the harness sets LD_PRELOAD from PROXIES_PRELOAD).  Leak checks are
 # off because nginx frees its pools by exiting; see docs/testing.md.
-test-asan: deps functions
+test-asan: deps functions unit-build
 	$(MAKE) BUILD=build-asan SANITIZE=1 OUT=build-asan/$(MODULE) \
 	    build-asan/$(MODULE)
 	PROXIES_PRELOAD=$$(gcc -print-file-name=libasan.so) \
@@ -82,11 +83,60 @@ test-asan: deps functions
 
 # The same suite with nginx under valgrind's memcheck (slow: run it with
 # TESTS=t/some.t while working on one part).
-test-valgrind: deps $(OUT) functions
+test-valgrind: deps $(OUT) functions unit-build
 	PROXIES_VALGRIND=1 TEST_NGINX_TIMEOUT=60 $(MAKE) test-run
 
 test-run:
 	$(TEST_ENV) prove -j$(PROVE_JOBS) -r $(TESTS)
+
+# C unit tests (unit/) of the pure pieces: route.c, template.c, table.c,
+# match.c and breaker.c, linked against unit/ngx_unit_core.c, a stand-in
+# for the few nginx core functions they call (Debian ships nginx's
+# headers, not its sources).  The headers are configured in a tree of
+# their own, so nothing here touches $(BUILD).
+UNIT_BUILD   ?= build-unit
+UNIT_NGINX   := $(UNIT_BUILD)/nginx
+UNIT_BIN     := $(UNIT_BUILD)/ngx_unit
+UNIT_CONF    := $(UNIT_NGINX)/objs/ngx_auto_config.h
+UNIT_INCS    := $(addprefix -I $(UNIT_NGINX)/,src/core src/event \
+                  src/event/modules src/os/unix objs src/http \
+                  src/http/modules src/http/v2) -I src -I include -I unit
+UNIT_WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
+UNIT_CFLAGS  := -g -O1 $(UNIT_WARN) -fno-omit-frame-pointer \
+                -fsanitize=address,undefined -fno-sanitize-recover=all
+# the module's files under test, compiled as they are (breaker.c is
+# compiled inside unit/ngx_unit_cb.c, to reach its static functions)
+UNIT_MODULE  := $(addprefix src/ngx_http_proxies_,route.c template.c \
+                  table.c match.c)
+UNIT_LIB     := $(UNIT_MODULE) unit/ngx_unit_core.c unit/ngx_unit_env.c \
+                unit/ngx_unit_cb.c
+UNIT_SRCS    := $(UNIT_LIB) unit/ngx_unit_main.c unit/ngx_unit_route.c \
+                unit/ngx_unit_template.c unit/ngx_unit_match.c \
+                unit/ngx_unit_breaker.c
+UNIT_DEPS    := $(UNIT_CONF) $(wildcard src/*.h include/*.h unit/*.h) \
+                src/ngx_http_proxies_breaker.c
+
+$(UNIT_CONF):
+	@test -d $(NGINX_SRC) || $(MAKE) deps
+	rm -rf $(UNIT_NGINX) && mkdir -p $(UNIT_BUILD) && \
+	    cp -r $(NGINX_SRC) $(UNIT_NGINX)
+	cd $(UNIT_NGINX) && . ./conf_flags && \
+	    ./configure "$${NGX_CONF_FLAGS[@]}" >configure.log 2>&1 \
+	    || { tail -20 configure.log; exit 1; }
+
+$(UNIT_BUILD)/%.o: %.c $(UNIT_DEPS)
+	@mkdir -p $(@D)
+	@echo "cc $<"
+	@$(CC) -c $(UNIT_CFLAGS) $(UNIT_INCS) -o $@ $<
+
+$(UNIT_BIN): $(UNIT_SRCS:%.c=$(UNIT_BUILD)/%.o)
+	$(CC) $(UNIT_CFLAGS) -o $@ $^
+
+unit-build: $(UNIT_BIN)
+
+# the unit tests alone; "make test" runs them too, through t/unit.t
+unit: unit-build
+	prove t/unit.t
 
 # wrk against loopback, the module beside plain nginx (docs/benchmarks.md)
 bench: deps $(OUT)
@@ -120,4 +170,5 @@ demo-stop:
 	else echo "demo is not running"; fi
 
 clean:
-	rm -rf build build-asan $(MODULE) t/servroot* $(DEMO_RUN)
+	rm -rf build build-asan $(UNIT_BUILD) $(MODULE) \
+	    t/servroot* $(DEMO_RUN)
