@@ -163,9 +163,12 @@ for n in $ns; do
             run_variant "$mode" "$n" proxy_pass "$upstream_block" \
                 "location / { proxy_pass http://backend; $keepalive $forwarded }"
         fi
-        echo "  what the module adds per request, by function (Ir, D1 misses):"
-        added "$work/any-$n-floor/annotate.txt" \
-            "$work/$mode-$n-proxies/annotate.txt"
+        # upstream mode is compared with its peer, the others with the floor
+        peer=$work/any-$n-floor
+        [ "$mode" = upstream ] && peer=$work/$mode-$n-proxy_pass
+        echo "  what the module adds per request over ${peer##*-}," \
+             "by function (Ir, D1 misses):"
+        added "$peer/annotate.txt" "$work/$mode-$n-proxies/annotate.txt"
     done
 done
 
