@@ -15,7 +15,6 @@
 
 
 ngx_int_t                ngx_unit_alloc_fail = -1;
-ngx_uint_t               ngx_cacheline_size = NGX_CPU_CACHE_LINE;
 
 static ngx_time_t        ngx_unit_time;
 volatile ngx_time_t     *ngx_cached_time = &ngx_unit_time;
@@ -54,14 +53,7 @@ ngx_create_pool(size_t size, ngx_log_t *log)
 void
 ngx_destroy_pool(ngx_pool_t *pool)
 {
-    ngx_pool_large_t    *l, *next;
-    ngx_pool_cleanup_t  *c;
-
-    for (c = pool->cleanup; c; c = c->next) {
-        if (c->handler) {
-            c->handler(c->data);
-        }
-    }
+    ngx_pool_large_t  *l, *next;
 
     for (l = pool->large; l; l = next) {
         next = l->next;
@@ -125,33 +117,6 @@ ngx_pcalloc(ngx_pool_t *pool, size_t size)
     }
 
     return p;
-}
-
-
-ngx_pool_cleanup_t *
-ngx_pool_cleanup_add(ngx_pool_t *p, size_t size)
-{
-    ngx_pool_cleanup_t  *c;
-
-    c = ngx_palloc(p, sizeof(ngx_pool_cleanup_t));
-    if (c == NULL) {
-        return NULL;
-    }
-
-    c->data = NULL;
-
-    if (size) {
-        c->data = ngx_palloc(p, size);
-        if (c->data == NULL) {
-            return NULL;
-        }
-    }
-
-    c->handler = NULL;
-    c->next = p->cleanup;
-    p->cleanup = c;
-
-    return c;
 }
 
 
@@ -333,29 +298,6 @@ ngx_pstrdup(ngx_pool_t *pool, ngx_str_t *src)
     }
 
     return dst;
-}
-
-
-ngx_int_t
-ngx_atoi(u_char *line, size_t n)
-{
-    ngx_int_t  value;
-
-    if (n == 0) {
-        return NGX_ERROR;
-    }
-
-    for (value = 0; n--; line++) {
-        if (*line < '0' || *line > '9'
-            || value > (NGX_MAX_INT_T_VALUE - (*line - '0')) / 10)
-        {
-            return NGX_ERROR;
-        }
-
-        value = value * 10 + (*line - '0');
-    }
-
-    return value;
 }
 
 
