@@ -29,7 +29,7 @@ DEMO_RUN     := demo/run
 DEMO_PROXIES ?= proxies/example.json
 
 .PHONY: bench all deps demo demo-stop test test-asan test-valgrind test-run clean \
-        functions unit unit-build
+        functions unit unit-build fuzz fuzz-build
 
 all: $(OUT) functions
 
@@ -138,6 +138,53 @@ unit-build: $(UNIT_BIN)
 unit: unit-build
 	prove t/unit.t
 
+# libFuzzer targets (fuzz/) of the same pieces, each run for FUZZ_SECONDS
+# from its seeds in fuzz/corpus/NAME; what they find is kept in
+# $(FUZZ_BUILD)/corpus/NAME, crashes as $(FUZZ_BUILD)/crash-NAME-*
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_TARGETS := route template match breaker
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/ngx_fuzz_%)
+FUZZ_CC      ?= clang
+FUZZ_CFLAGS  := -g -O1 $(UNIT_WARN) -fno-omit-frame-pointer \
+                -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_DEBS    := clang libclang-rt-14-dev
+FUZZ_SECONDS ?= 30
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	    $(FUZZ_BUILD)/ngx_fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	        -print_final_stats=1 \
+	        $$(test -f fuzz/$$t.dict && echo -dict=fuzz/$$t.dict) \
+	        -artifact_prefix=$(FUZZ_BUILD)/crash-$$t- \
+	        $(FUZZ_BUILD)/corpus/$$t fuzz/corpus/$$t \
+	        2>$(FUZZ_BUILD)/$$t.log \
+	    || { tail -40 $(FUZZ_BUILD)/$$t.log; exit 1; }; \
+	    grep -h "stat::number_of_executed_units\|stat::new_units_added" \
+	        $(FUZZ_BUILD)/$$t.log; \
+	done
+
+# clang and its libFuzzer runtime are installed here only: "make test"
+# does not need them
+fuzz-build:
+	@$(MAKE) -s deps DEBS="$(FUZZ_DEBS)"
+	$(MAKE) $(FUZZ_BINS)
+
+$(FUZZ_BUILD)/%.o: %.c $(UNIT_DEPS)
+	@mkdir -p $(@D)
+	@echo "$(FUZZ_CC) $<"
+	@$(FUZZ_CC) -c $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(UNIT_INCS) \
+	    -o $@ $<
+
+# kept between builds: they are not intermediate
+.SECONDARY: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz/ngx_fuzz_%.o) \
+            $(UNIT_LIB:%.c=$(FUZZ_BUILD)/%.o)
+
+$(FUZZ_BUILD)/ngx_fuzz_%: $(FUZZ_BUILD)/fuzz/ngx_fuzz_%.o \
+    $(UNIT_LIB:%.c=$(FUZZ_BUILD)/%.o)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
+
 # wrk against loopback, the module beside plain nginx (docs/benchmarks.md)
 bench: deps $(OUT)
 	@command -v gnuplot >/dev/null || { [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -170,5 +217,5 @@ demo-stop:
 	else echo "demo is not running"; fi
 
 clean:
-	rm -rf build build-asan $(UNIT_BUILD) $(MODULE) \
+	rm -rf build build-asan $(UNIT_BUILD) $(FUZZ_BUILD) $(MODULE) \
 	    t/servroot* $(DEMO_RUN)
