@@ -28,7 +28,7 @@ TEST_ENV     := TEST_NGINX_BINARY=$(NGINX) PROXIES_MODULE=$(CURDIR)/$(OUT)
 DEMO_RUN     := demo/run
 DEMO_PROXIES ?= proxies/example.json
 
-.PHONY: bench all deps demo demo-stop test test-asan test-valgrind test-run clean \
+.PHONY: bench profile all deps demo demo-stop test test-asan test-valgrind test-run clean \
         functions unit unit-build fuzz fuzz-build
 
 all: $(OUT) functions
@@ -191,6 +191,11 @@ bench: deps $(OUT)
 	    $$SUDO apt-get install -y -qq gnuplot-nox >/dev/null; }
 	bash bench/run.sh
 	bash bench/report.sh
+
+# where the time goes: instructions and simulated cache misses per request
+# under callgrind, the module beside the floor (docs/benchmarks.md)
+profile: deps $(OUT)
+	bash bench/profile.sh
 
 # nginx on 127.0.0.1:8080 serving $(DEMO_PROXIES), in front of a stand-in
 # monolith served by the same nginx on 127.0.0.1:8081
