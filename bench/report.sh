@@ -48,34 +48,38 @@ command -v gnuplot >/dev/null || {
 data=$(mktemp)
 trap 'rm -f "$data"' EXIT
 
-# one row per mode/N, columns: proxies, regex-locations, proxy_pass ratios
+# one row per mode/N: the ratio, lowest and highest of proxies,
+# regex-locations and proxy_pass (0 where a mode has no such variant)
 awk -F'\t' '
-    $3 != "floor" { r[$1 " " $2, $3] = $8; k[$1 " " $2] = 1; o[++n] = $1 " " $2 }
+    $3 != "floor" { v[$1 " " $2, $3] = $8 " " $12 " " $13; o[++n] = $1 " " $2 }
     END {
+        split("proxies regex-locations proxy_pass", names, " ")
         for (i = 1; i <= n; i++) {
             key = o[i]; if (seen[key]++) continue
-            printf "\"%s\" %s %s %s\n", key, r[key, "proxies"],
-                   (r[key, "regex-locations"] == "" ? 0 : r[key, "regex-locations"]),
-                   (r[key, "proxy_pass"] == "" ? 0 : r[key, "proxy_pass"])
+            printf "\"%s\"", key
+            for (j = 1; j <= 3; j++)
+                printf " %s", ((key, names[j]) in v) ? v[key, names[j]] \
+                                                   : "0 0 0"
+            printf "\n"
         }
     }' "$tsv" > "$data"
 
 gnuplot <<EOF
 set terminal pngcairo size 1000,520 font "sans,10" noenhanced
 set output "$png"
-set title "requests/s relative to nginx 'return 200' (same run)"
+set title "requests/s over nginx 'return 200' in the same round: the median round, bars from the lowest to the highest"
 set style data histograms
-set style histogram clustered gap 1
+set style histogram errorbars gap 1 lw 1
 set style fill solid 0.8 border -1
 set boxwidth 0.9
-set yrange [0:1.3]
+set yrange [0:1.4]
 set grid ytics
 set ylabel "ratio to the floor"
 set xtics rotate by -30
 set key top right
-plot "$data" using 2:xtic(1) title "proxies (this module)", \
-     "" using 3 title "N regex locations", \
-     "" using 4 title "plain proxy_pass", \
+plot "$data" using 2:3:4:xtic(1) title "proxies (this module)", \\
+     "" using 5:6:7 title "N regex locations", \\
+     "" using 8:9:10 title "plain proxy_pass", \\
      0.9 with lines dt 2 lc rgb "black" title "target 0.90"
 EOF
 
