@@ -126,6 +126,7 @@ static void ngx_unit_match_index(void);
 static void ngx_unit_match_long(void);
 static void ngx_unit_match_same(void);
 static void ngx_unit_match_alloc(void);
+static void ngx_unit_match_noalloc(void);
 
 
 void
@@ -141,6 +142,7 @@ ngx_unit_match_suite(void)
     ngx_unit_match_long();
     ngx_unit_match_same();
     ngx_unit_match_alloc();
+    ngx_unit_match_noalloc();
 }
 
 
@@ -477,4 +479,62 @@ ngx_unit_match_alloc(void)
 
     ngx_unit_ok(rc == NGX_OK, "a table build survives each of its %i "
                 "allocations failing", n - 1);
+}
+
+
+/*
+ * Issue 5: a request that matches nothing allocates nothing.  Every
+ * allocation after the path's copy fails here, so a miss that allocated
+ * would come back NGX_ERROR; a hit with a capture shows that it does.
+ */
+
+static void
+ngx_unit_match_noalloc(void)
+{
+    ngx_int_t                  rc;
+    ngx_uint_t                 i;
+    ngx_unit_env_t            *env;
+    ngx_http_proxies_match_t   m;
+    u_char                     route[32], *p, **miss;
+
+    static u_char  *misses[] = {
+        (u_char *) "/nothing/here",
+        (u_char *) "/a/1/c",
+        (u_char *) "/h/k99",
+        (u_char *) "/s/noext",
+        (u_char *) "/A%41/b%2Fc?q=1",
+        (u_char *) "/a/./../h/k1/x",
+        NULL
+    };
+
+    env = ngx_unit_env_create();
+
+    (void) ngx_unit_add(env, "/a/{x}/b", NULL);
+    (void) ngx_unit_add(env, "/a/c", NULL);
+    (void) ngx_unit_add(env, "/s/{n}.{e}", NULL);
+
+    for (i = 0; i < 12; i++) {
+        p = ngx_sprintf(route, "/h/k%ui", i);
+        (void) ngx_unit_proxy(env, route, p - route, NULL);
+    }
+
+    (void) ngx_unit_build(env);
+
+    for (miss = misses; *miss; miss++) {
+        ngx_unit_alloc_fail = 1;
+        rc = ngx_unit_match(env, "GET", *miss, ngx_strlen(*miss), &m);
+        ngx_unit_alloc_fail = -1;
+
+        ngx_unit_ok(rc == NGX_DECLINED, "no allocation on a miss: %s",
+                    *miss);
+    }
+
+    ngx_unit_alloc_fail = 1;
+    rc = ngx_unit_match(env, "GET", (u_char *) "/a/1/b", 6, &m);
+    ngx_unit_alloc_fail = -1;
+
+    ngx_unit_ok(rc == NGX_ERROR, "a hit's captures do allocate (the check "
+                "above can fail)");
+
+    ngx_unit_env_destroy(env);
 }
