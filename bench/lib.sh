@@ -54,9 +54,17 @@ http {
 EOF
 }
 
+# a port still held by an earlier run would be measured instead: stop
 start() {
     local dir=$1 port=$2
-    "$nginx" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log"
+    if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
+        echo "port $port is already in use: is another run going?" >&2
+        exit 1
+    fi
+    "$nginx" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" || {
+        echo "nginx in $dir did not start" >&2
+        exit 1
+    }
     wait_port "$port"
 }
 
@@ -133,6 +141,11 @@ set_snippets() {
     forwarded="proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
                proxy_set_header X-Forwarded-Proto \$scheme;
                proxy_set_header X-Forwarded-Host \$host;"
+    # plain proxy_pass doing the module's job: the routes go to the
+    # backend, the misses are answered here, as the catch-all does
+    proxy_pass_server="location /svc { proxy_pass http://backend;
+                                      $keepalive $forwarded }
+                       location / { return 200 \"miss\"; }"
 }
 
 # the function of function mode, built into $1; $functions is empty when

@@ -161,7 +161,7 @@ for n in $ns; do
             "location / { proxies $work/proxies.json; $keepalive }"
         if [ "$mode" = upstream ]; then
             run_variant "$mode" "$n" proxy_pass "$upstream_block" \
-                "location / { proxy_pass http://backend; $keepalive $forwarded }"
+                "$proxy_pass_server"
         fi
         # upstream mode is compared with its peer, the others with the floor
         peer=$work/any-$n-floor

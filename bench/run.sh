@@ -183,7 +183,7 @@ for n in $ns; do
         if [ "$mode" = upstream ]; then
             # the same job as the module's defaults: X-Forwarded-* added
             start_variant proxy_pass "$upstream_block" \
-                "location / { proxy_pass http://backend; $keepalive $forwarded }" \
+                "$proxy_pass_server" \
                 > "$work/proxy_pass.start"
         fi
         run_rounds "$mode" "$n"
