@@ -24,12 +24,11 @@ typedef struct {
     ngx_str_t                     name;       /* lower case */
     ngx_http_proxies_hdr_kind_e   kind;
     ngx_str_t                     sent;       /* as added, X-Forwarded-* */
-    ngx_uint_t                    hash;       /* set at configuration */
 } ngx_http_proxies_hdr_t;
 
 
 #define ngx_http_proxies_hop(name, kind)                                     \
-    { ngx_string(name), NGX_HTTP_PROXIES_HDR_ ## kind, ngx_null_string, 0 }
+    { ngx_string(name), NGX_HTTP_PROXIES_HDR_ ## kind, ngx_null_string }
 
 /* the client headers the backend request treats specially; Expect is
    never sent either */
@@ -45,19 +44,20 @@ static ngx_http_proxies_hdr_t  ngx_http_proxies_hdrs[] = {
     ngx_http_proxies_hop("proxy-authenticate", HOP),
     ngx_http_proxies_hop("expect", HOP),
     { ngx_string("x-forwarded-for"), NGX_HTTP_PROXIES_HDR_XFF,
-      ngx_string("X-Forwarded-For"), 0 },
+      ngx_string("X-Forwarded-For") },
     { ngx_string("x-forwarded-proto"), NGX_HTTP_PROXIES_HDR_XFP,
-      ngx_string("X-Forwarded-Proto"), 0 },
+      ngx_string("X-Forwarded-Proto") },
     { ngx_string("x-forwarded-host"), NGX_HTTP_PROXIES_HDR_XFH,
-      ngx_string("X-Forwarded-Host"), 0 },
-    { ngx_null_string, 0, ngx_null_string, 0 }
+      ngx_string("X-Forwarded-Host") },
+    { ngx_null_string, 0, ngx_null_string }
 };
 
 #define NGX_HTTP_PROXIES_NHDRS                                               \
     (sizeof(ngx_http_proxies_hdrs) / sizeof(ngx_http_proxies_hdr_t) - 1)
 
-/* the hashes again, packed: every header of every request is checked
-   against all of them, and the table itself spans ten cache lines */
+/* the names' hashes, set at configuration and packed apart: every
+   header of every request is checked against all of them, and the table
+   itself spans ten cache lines */
 static ngx_uint_t  ngx_http_proxies_hdr_hashes[NGX_HTTP_PROXIES_NHDRS];
 
 
@@ -98,11 +98,13 @@ static ngx_int_t ngx_http_proxies_push_header(ngx_list_t *headers,
 ngx_int_t
 ngx_http_proxies_request_init(ngx_conf_t *cf)
 {
+    ngx_uint_t               i;
     ngx_http_proxies_hdr_t  *hd;
 
-    for (hd = ngx_http_proxies_hdrs; hd->name.len; hd++) {
-        hd->hash = ngx_hash_key(hd->name.data, hd->name.len);
-        ngx_http_proxies_hdr_hashes[hd - ngx_http_proxies_hdrs] = hd->hash;
+    for (i = 0; i < NGX_HTTP_PROXIES_NHDRS; i++) {
+        hd = &ngx_http_proxies_hdrs[i];
+        ngx_http_proxies_hdr_hashes[i] = ngx_hash_key(hd->name.data,
+                                                      hd->name.len);
     }
 
     return NGX_OK;
@@ -527,12 +529,15 @@ static ngx_int_t
 ngx_http_proxies_push_forwarded(ngx_list_t *headers,
     ngx_http_proxies_hdr_kind_e kind, ngx_str_t *value)
 {
+    ngx_uint_t               i;
     ngx_http_proxies_hdr_t  *hd;
 
-    for (hd = ngx_http_proxies_hdrs; hd->kind != kind; hd++) { /* void */ }
+    for (i = 0; ngx_http_proxies_hdrs[i].kind != kind; i++) { /* void */ }
+
+    hd = &ngx_http_proxies_hdrs[i];
 
     return ngx_http_proxies_push_header(headers, &hd->sent, &hd->name,
-                                        hd->hash, value);
+                                        ngx_http_proxies_hdr_hashes[i], value);
 }
 
 
