@@ -11,7 +11,8 @@
 # measured in BENCH_REPEAT rounds (default 5); a round runs each variant
 # once, one after the other, so drift of a shared machine falls on all of
 # them alike.  A variant's ratios are taken within each round and the
-# median round is reported, with the lowest and highest ratio.  Prints one
+# median round is reported, with the lowest and highest ratio; the
+# module's ratio to proxy_pass is the median of its own.  Prints one
 # line per case and writes bench/results/latest.tsv; bench/report.sh turns
 # that into docs/benchmarks-results.md and its chart.
 
@@ -139,6 +140,9 @@ run_rounds() {
             sed -n "$(( (repeat + 1) / 2 ))p" "$work/$v.ratios")
         lo=$(head -1 "$work/$v.ratios" | cut -d' ' -f1)
         hi=$(tail -1 "$work/$v.ratios" | cut -d' ' -f1)
+        # the module over proxy_pass: its own median over the rounds
+        vs_pp=$(cut -d' ' -f7 "$work/$v.ratios" | sort -g \
+                | sed -n "$(( (repeat + 1) / 2 ))p")
         [ "$v" = proxies ] || vs_pp=-
         read -r t_test per_proxy < "$work/$v.start"
         printf '%-9s %6s %-16s %9s %9s %9s %7s %6s %13s %6s %6s %7s %7s\n' \
