@@ -68,19 +68,22 @@ start() {
     wait_port "$port"
 }
 
-# routes hit across the whole table, the last ones too, plus misses
+# routes hit across the whole table, the last ones too, plus misses;
+# BENCH_SPREAD (default 64) is how many distinct routes the 64 hits use,
+# to tell the cost of a large table from that of a large working set
 write_paths() {
     local n=$1 file=$2
     perl -e '
-        my ($n) = @ARGV; my @p;
+        my ($n, $m) = @ARGV; my @p;
+        $m = 2 if $m < 2;
         for my $k (0 .. 63) {
-            my $i = int($k * ($n - 1) / 63);
+            my $i = int(($k % $m) * ($n - 1) / ($m - 1));
             push @p, "/svc$i/items/$k";
         }
         push @p, "/svc" . ($n - 1) . "/items/last";
         push @p, "/nothing/here/$_" for 1 .. 8;
         print "$_\n" for @p;
-    ' "$n" > "$file"
+    ' "$n" "${BENCH_SPREAD:-64}" > "$file"
 }
 
 write_lua() {
