@@ -61,13 +61,18 @@ static ngx_http_proxies_hdr_t  ngx_http_proxies_hdrs[] = {
 static ngx_uint_t  ngx_http_proxies_hdr_hashes[NGX_HTTP_PROXIES_NHDRS];
 
 
-/* what one pass over the client's headers found */
+/*
+ * What one pass over the client's headers found.  X-Forwarded-* count as
+ * present when they will be sent, or when an override sets them: the
+ * override's value is then the only one.
+ */
 typedef struct {
     ngx_uint_t                    drop;       /* headers not to send */
     ngx_table_elt_t              *connection;
     ngx_table_elt_t              *xff;
-    ngx_uint_t                    xfp;        /* present */
-    ngx_uint_t                    xfh;
+    unsigned                      xff_set:1;  /* by an override */
+    unsigned                      xfp:1;
+    unsigned                      xfh:1;
 } ngx_http_proxies_hscan_t;
 
 
@@ -77,8 +82,12 @@ static ngx_int_t ngx_http_proxies_request_headers(ngx_http_request_t *r,
     ngx_http_proxies_ctx_t *ctx);
 static void ngx_http_proxies_scan(ngx_list_t *headers,
     ngx_http_proxies_proxy_t *proxy, ngx_http_proxies_hscan_t *hs);
+static void ngx_http_proxies_scan_overrides(ngx_http_proxies_proxy_t *proxy,
+    ngx_http_proxies_hscan_t *hs);
+static void ngx_http_proxies_present(ngx_http_proxies_hscan_t *hs,
+    ngx_http_proxies_hdr_kind_e kind, ngx_table_elt_t *h);
 static ngx_http_proxies_hdr_kind_e ngx_http_proxies_hdr_kind(
-    ngx_table_elt_t *h);
+    ngx_uint_t hash, u_char *lowcase, size_t len);
 static ngx_flag_t ngx_http_proxies_dropped(ngx_table_elt_t *h,
     ngx_table_elt_t *connection, ngx_http_proxies_proxy_t *proxy);
 static ngx_flag_t ngx_http_proxies_overridden(ngx_table_elt_t *h,
@@ -243,9 +252,10 @@ static void
 ngx_http_proxies_scan(ngx_list_t *headers, ngx_http_proxies_proxy_t *proxy,
     ngx_http_proxies_hscan_t *hs)
 {
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    ngx_uint_t                      i;
+    ngx_list_part_t                *part;
+    ngx_table_elt_t                *h;
+    ngx_http_proxies_hdr_kind_e     kind;
 
     ngx_memzero(hs, sizeof(ngx_http_proxies_hscan_t));
 
@@ -264,7 +274,10 @@ ngx_http_proxies_scan(ngx_list_t *headers, ngx_http_proxies_proxy_t *proxy,
             i = 0;
         }
 
-        switch (ngx_http_proxies_hdr_kind(&h[i])) {
+        kind = ngx_http_proxies_hdr_kind(h[i].hash, h[i].lowcase_key,
+                                         h[i].key.len);
+
+        switch (kind) {
 
         case NGX_HTTP_PROXIES_HDR_CONNECTION:
             hs->connection = &h[i];
@@ -274,42 +287,85 @@ ngx_http_proxies_scan(ngx_list_t *headers, ngx_http_proxies_proxy_t *proxy,
             hs->drop++;
             continue;
 
-        case NGX_HTTP_PROXIES_HDR_XFF:
-            hs->xff = hs->xff ? hs->xff : &h[i];
-            break;
-
-        case NGX_HTTP_PROXIES_HDR_XFP:
-            hs->xfp = 1;
-            break;
-
-        case NGX_HTTP_PROXIES_HDR_XFH:
-            hs->xfh = 1;
-            break;
-
         default:
             break;
         }
 
-        hs->drop += ngx_http_proxies_overridden(&h[i], proxy);
+        if (ngx_http_proxies_overridden(&h[i], proxy)) {
+            hs->drop++;
+            continue;
+        }
+
+        ngx_http_proxies_present(hs, kind, &h[i]);
+    }
+
+    ngx_http_proxies_scan_overrides(proxy, hs);
+}
+
+
+static void
+ngx_http_proxies_scan_overrides(ngx_http_proxies_proxy_t *proxy,
+    ngx_http_proxies_hscan_t *hs)
+{
+    ngx_uint_t                      i;
+    ngx_http_proxies_hdr_kind_e     kind;
+    ngx_http_proxies_header_ovr_t  *ovr;
+
+    ovr = proxy->req.headers.elts;
+
+    for (i = 0; i < proxy->req.headers.nelts; i++) {
+        kind = ngx_http_proxies_hdr_kind(ovr[i].hash, ovr[i].lowcase.data,
+                                         ovr[i].lowcase.len);
+
+        if (kind == NGX_HTTP_PROXIES_HDR_XFF) {
+            hs->xff_set = 1;
+
+        } else {
+            ngx_http_proxies_present(hs, kind, NULL);
+        }
+    }
+}
+
+
+static void
+ngx_http_proxies_present(ngx_http_proxies_hscan_t *hs,
+    ngx_http_proxies_hdr_kind_e kind, ngx_table_elt_t *h)
+{
+    switch (kind) {
+
+    case NGX_HTTP_PROXIES_HDR_XFF:
+        hs->xff = hs->xff ? hs->xff : h;
+        break;
+
+    case NGX_HTTP_PROXIES_HDR_XFP:
+        hs->xfp = 1;
+        break;
+
+    case NGX_HTTP_PROXIES_HDR_XFH:
+        hs->xfh = 1;
+        break;
+
+    default:
+        break;
     }
 }
 
 
 static ngx_http_proxies_hdr_kind_e
-ngx_http_proxies_hdr_kind(ngx_table_elt_t *h)
+ngx_http_proxies_hdr_kind(ngx_uint_t hash, u_char *lowcase, size_t len)
 {
     ngx_uint_t               i;
     ngx_http_proxies_hdr_t  *hd;
 
     for (i = 0; i < NGX_HTTP_PROXIES_NHDRS; i++) {
-        if (ngx_http_proxies_hdr_hashes[i] != h->hash) {
+        if (ngx_http_proxies_hdr_hashes[i] != hash) {
             continue;
         }
 
         hd = &ngx_http_proxies_hdrs[i];
 
-        if (hd->name.len == h->key.len
-            && ngx_strncmp(hd->name.data, h->lowcase_key, h->key.len) == 0)
+        if (hd->name.len == len && ngx_strncmp(hd->name.data, lowcase, len)
+                                   == 0)
         {
             return hd->kind;
         }
@@ -348,7 +404,7 @@ static ngx_flag_t
 ngx_http_proxies_dropped(ngx_table_elt_t *h, ngx_table_elt_t *connection,
     ngx_http_proxies_proxy_t *proxy)
 {
-    switch (ngx_http_proxies_hdr_kind(h)) {
+    switch (ngx_http_proxies_hdr_kind(h->hash, h->lowcase_key, h->key.len)) {
 
     case NGX_HTTP_PROXIES_HDR_HOP:
     case NGX_HTTP_PROXIES_HDR_CONNECTION:
@@ -407,7 +463,7 @@ ngx_http_proxies_rebuild(ngx_http_request_t *r,
     ngx_uint_t        i;
     ngx_list_t        headers;
     ngx_list_part_t  *part;
-    ngx_table_elt_t  *h, *nh, *xff;
+    ngx_table_elt_t  *h, *nh;
 
     if (ngx_list_init(&headers, r->pool, 20, sizeof(ngx_table_elt_t))
         != NGX_OK)
@@ -415,7 +471,11 @@ ngx_http_proxies_rebuild(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    xff = NULL;
+    /* what will be sent is known only now: Connection may name more */
+    hs->xff = NULL;
+    hs->xfp = 0;
+    hs->xfh = 0;
+
     part = &r->headers_in.headers.part;
     h = part->elts;
 
@@ -442,13 +502,15 @@ ngx_http_proxies_rebuild(ngx_http_request_t *r,
 
         *nh = h[i];
 
-        if (&h[i] == hs->xff) {
-            xff = nh;
-        }
+        ngx_http_proxies_present(hs,
+                                 ngx_http_proxies_hdr_kind(nh->hash,
+                                                           nh->lowcase_key,
+                                                           nh->key.len),
+                                 nh);
     }
 
-    /* X-Forwarded-For itself may be named by Connection */
-    hs->xff = xff;
+    ngx_http_proxies_scan_overrides(proxy, hs);
+
     r->headers_in.headers = headers;
 
     /* a one-part list's last part is its own, not the local copy's */
@@ -470,7 +532,10 @@ ngx_http_proxies_forwarded(ngx_http_request_t *r, ngx_list_t *headers,
 
     h = hs->xff;
 
-    if (h == NULL) {
+    if (hs->xff_set) {
+        /* void */
+
+    } else if (h == NULL) {
         if (ngx_http_proxies_push_forwarded(headers,
                                             NGX_HTTP_PROXIES_HDR_XFF,
                                             &r->connection->addr_text)

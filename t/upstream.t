@@ -95,6 +95,43 @@ GET /f
 X-Forwarded-For: 127.0.0.1
 
 
+=== TEST 5a: X-Forwarded-* named by Connection are dropped, then added
+--- proxies
+{ "proxies": { "p": { "matchCondition": { "route": "/f" },
+                      "backendUri": "http://$BACKEND/f" } } }
+--- request
+GET /f
+--- more_headers
+Host: shop.example.com
+Connection: X-Forwarded-Proto, X-Forwarded-For
+X-Forwarded-For: 10.0.0.1
+X-Forwarded-Proto: https
+X-Forwarded-Host: cdn.example.com
+--- backend_headers
+X-Forwarded-For:= 127.0.0.1
+X-Forwarded-Proto:= http
+X-Forwarded-Host:= cdn.example.com
+
+
+=== TEST 5b: an override of X-Forwarded-* is the only value sent
+--- proxies
+{ "proxies": { "p": { "matchCondition": { "route": "/f" },
+                      "backendUri": "http://$BACKEND/f",
+                      "requestOverrides": {
+                          "backend.request.headers.X-Forwarded-For": "1.2.3.4",
+                          "backend.request.headers.X-Forwarded-Proto": "https"
+                      } } } }
+--- request
+GET /f
+--- more_headers
+X-Forwarded-For: 10.0.0.1
+X-Forwarded-Proto: http
+--- backend_headers
+X-Forwarded-For:= 1.2.3.4
+X-Forwarded-Proto:= https
+X-Forwarded-Host:= localhost
+
+
 === TEST 6: proxies_forwarded_headers off adds nothing
 --- proxies
 { "proxies": { "p": { "matchCondition": { "route": "/f" },

@@ -730,6 +730,12 @@ sub check_headers {
             ok((grep { /$re/ } @v), "$what: $n ~ $re")
                 or diag(@v ? "got $n: " . join(' | ', @v) : "no $n");
 
+        } elsif ($l =~ /^([^:]+):=\s?(.*)$/) {
+            # every value of the header, in order: "a | b"
+            my ($n, $want) = ($1, $2);
+            is(join(' | ', find_header($headers, $n)), $want,
+               "$what: $n:= $want");
+
         } elsif ($l =~ /^([^:]+):\s?(.*)$/) {
             my ($n, $want) = ($1, $2);
             my @v = find_header($headers, $n);
