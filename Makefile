@@ -107,7 +107,7 @@ UNIT_CFLAGS  := -g -O1 $(UNIT_WARN) -fno-omit-frame-pointer \
 # the module's files under test, compiled as they are (breaker.c is
 # compiled inside unit/ngx_unit_cb.c, to reach its static functions)
 UNIT_MODULE  := $(addprefix src/ngx_http_proxies_,route.c template.c \
-                  table.c match.c)
+                  table.c match.c shm_items.c)
 UNIT_LIB     := $(UNIT_MODULE) unit/ngx_unit_core.c unit/ngx_unit_env.c \
                 unit/ngx_unit_cb.c
 UNIT_SRCS    := $(UNIT_LIB) unit/ngx_unit_main.c unit/ngx_unit_route.c \

@@ -138,57 +138,6 @@ ngx_http_proxies_ext_name(ngx_http_proxies_cc_t *cc, ngx_str_t *given,
 }
 
 
-void *
-ngx_http_proxies_shm_item_add(ngx_pool_t *pool, ngx_array_t **items,
-    size_t size, ngx_str_t *name)
-{
-    ngx_http_proxies_shm_item_t  *item, **slot;
-
-    if (*items == NULL) {
-        *items = ngx_array_create(pool, 4, sizeof(void *));
-        if (*items == NULL) {
-            return NULL;
-        }
-    }
-
-    item = ngx_pcalloc(pool, size);
-    slot = ngx_array_push(*items);
-
-    if (item == NULL || slot == NULL) {
-        return NULL;
-    }
-
-    item->name = *name;
-    *slot = item;
-
-    return item;
-}
-
-
-void *
-ngx_http_proxies_shm_find(ngx_array_t *items, ngx_str_t *name)
-{
-    ngx_uint_t                    i;
-    ngx_http_proxies_shm_item_t  **item;
-
-    if (items == NULL) {
-        return NULL;
-    }
-
-    item = items->elts;
-
-    for (i = 0; i < items->nelts; i++) {
-        if (item[i]->name.len == name->len
-            && ngx_strncmp(item[i]->name.data, name->data, name->len) == 0)
-        {
-            return item[i];
-        }
-    }
-
-    return NULL;
-}
-
-
 ngx_int_t
 ngx_http_proxies_shm_add(ngx_conf_t *cf, char *name, ngx_array_t *items,
     size_t size, ngx_int_t (*bind)(void *item, void *state, ngx_uint_t fresh))
