@@ -15,6 +15,9 @@
 # module's ratio to proxy_pass is the median of its own.  Prints one
 # line per case and writes bench/results/latest.tsv; bench/report.sh turns
 # that into docs/benchmarks-results.md and its chart.
+#
+# BENCH_SMALL_PAGES=1 adds the variant proxies-4k: the module with
+# "proxies_huge_pages off", to see what the huge pages are worth.
 
 set -euo pipefail
 
@@ -23,6 +26,7 @@ duration=${BENCH_DURATION:-3}
 warmup=${BENCH_WARMUP:-1}
 conns=${BENCH_CONNECTIONS:-32}
 repeat=${BENCH_REPEAT:-5}
+small_pages=${BENCH_SMALL_PAGES:-0}
 ns=${BENCH_NS:-"10 1000 10000"}
 modes=${BENCH_MODES:-"static upstream function"}
 nginx=${NGINX:-/usr/sbin/nginx}
@@ -95,7 +99,7 @@ port_of() {
 # "nginx_t_seconds bytes_per_proxy"
 start_variant() {
     local v=$1 load= t0 t1 tout per_proxy
-    [ "$v" = proxies ] && load=module
+    case $v in proxies*) load=module ;; esac
     write_conf "$work/$v" "$(port_of "$v")" 01 "$2" "$3" "$load"
     t0=$(date +%s.%N)
     tout=$("$nginx" -t -p "$work/$v" -c "$work/$v/nginx.conf" \
@@ -143,7 +147,7 @@ run_rounds() {
         # the module over proxy_pass: its own median over the rounds
         vs_pp=$(cut -d' ' -f7 "$work/$v.ratios" | sort -g \
                 | sed -n "$(( (repeat + 1) / 2 ))p")
-        [ "$v" = proxies ] || vs_pp=-
+        case $v in proxies*) ;; *) vs_pp=- ;; esac
         read -r t_test per_proxy < "$work/$v.start"
         printf '%-9s %6s %-16s %9s %9s %9s %7s %6s %13s %6s %6s %7s %7s\n' \
             "$mode" "$n" "$v" "$rps" "$p50" "$p99" "$cpu" "$ratio" \
@@ -173,6 +177,7 @@ for n in $ns; do
             continue
         fi
         variants="floor proxies regex-locations"
+        [ "$small_pages" = 1 ] && variants="$variants proxies-4k"
         [ "$mode" = upstream ] && variants="$variants proxy_pass"
         write_proxies "$n" "$mode" "$work/proxies.json"
         write_regex "$n" "$mode" "$work/regex.conf"
@@ -184,6 +189,12 @@ for n in $ns; do
         start_variant regex-locations "$upstream_block" \
             "$keepalive include $work/regex.conf;" \
             > "$work/regex-locations.start"
+        if [ "$small_pages" = 1 ]; then
+            start_variant proxies-4k \
+                "proxies_huge_pages off; $upstream_block $functions" \
+                "location / { proxies $work/proxies.json; $keepalive }" \
+                > "$work/proxies-4k.start"
+        fi
         if [ "$mode" = upstream ]; then
             # the same job as the module's defaults: X-Forwarded-* added
             start_variant proxy_pass "$upstream_block" \

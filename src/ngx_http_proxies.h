@@ -388,6 +388,7 @@ typedef struct {
                                                    proxies_functions */
     ngx_flag_t                    decode_slashes;
     ngx_flag_t                    local_call;
+    ngx_flag_t                    huge_pages;   /* tables in THP regions */
     size_t                        zone_size;    /* each shared zone */
     ngx_http_handler_pt           proxy_handler;
     /* [extension] ngx_http_proxies_ext.h; NULL until used */

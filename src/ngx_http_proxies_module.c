@@ -12,6 +12,7 @@
 
 
 #include "ngx_http_proxies_ext.h"
+#include "ngx_http_proxies_table.h"
 
 
 static ngx_int_t ngx_http_proxies_preconfiguration(ngx_conf_t *cf);
@@ -77,6 +78,13 @@ static ngx_command_t  ngx_http_proxies_commands[] = {
       ngx_conf_set_size_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_proxies_main_conf_t, zone_size),
+      NULL },
+
+    { ngx_string("proxies_huge_pages"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_proxies_main_conf_t, huge_pages),
       NULL },
 
     { ngx_string("proxies_local_call"),
@@ -235,6 +243,7 @@ ngx_http_proxies_create_main_conf(ngx_conf_t *cf)
 
     pmcf->decode_slashes = NGX_CONF_UNSET;
     pmcf->local_call = NGX_CONF_UNSET;
+    pmcf->huge_pages = NGX_CONF_UNSET;
     pmcf->zone_size = NGX_CONF_UNSET_SIZE;
 
     return pmcf;
@@ -251,6 +260,7 @@ ngx_http_proxies_init_main_conf(ngx_conf_t *cf, void *conf)
 
     ngx_conf_init_value(pmcf->decode_slashes, 0);
     ngx_conf_init_value(pmcf->local_call, 1);
+    ngx_conf_init_value(pmcf->huge_pages, 1);
     ngx_conf_init_size_value(pmcf->zone_size, 1024 * 1024);
 
     files = pmcf->files.elts;
@@ -267,14 +277,17 @@ ngx_http_proxies_init_main_conf(ngx_conf_t *cf, void *conf)
 
 /*
  * Messages about the file point at the "proxies" line that named it, so
- * the conf position is swapped in while the file is loaded.
+ * the conf position is swapped in while the file is loaded; so is the
+ * pool, for a big file one of huge pages (ngx_http_proxies_pool.c).
  */
 
 static ngx_int_t
 ngx_http_proxies_load_file(ngx_conf_t *cf, ngx_http_proxies_file_t *file)
 {
-    ngx_array_t       models;
-    ngx_conf_file_t  *saved;
+    ngx_pool_t                    *pool, *saved_pool;
+    ngx_array_t                    models;
+    ngx_conf_file_t               *saved;
+    ngx_http_proxies_main_conf_t  *pmcf;
 
     if (ngx_array_init(&models, cf->temp_pool, 16,
                        sizeof(ngx_http_proxies_model_t))
@@ -283,17 +296,27 @@ ngx_http_proxies_load_file(ngx_conf_t *cf, ngx_http_proxies_file_t *file)
         return NGX_ERROR;
     }
 
-    saved = cf->conf_file;
-    cf->conf_file = &file->conf_file;
+    pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_proxies_module);
 
-    if (ngx_http_proxies_load(cf, &file->name, &models) != NGX_OK) {
-        cf->conf_file = saved;
+    pool = pmcf->huge_pages
+           ? ngx_http_proxies_pool_create(cf, &file->name) : cf->pool;
+    if (pool == NULL) {
         return NGX_ERROR;
     }
 
-    file->table = ngx_http_proxies_compile(cf, &file->name, &models);
+    saved = cf->conf_file;
+    saved_pool = cf->pool;
+    cf->conf_file = &file->conf_file;
+    cf->pool = pool;
+
+    file->table = NULL;
+
+    if (ngx_http_proxies_load(cf, &file->name, &models) == NGX_OK) {
+        file->table = ngx_http_proxies_compile(cf, &file->name, &models);
+    }
 
     cf->conf_file = saved;
+    cf->pool = saved_pool;
 
     return file->table ? NGX_OK : NGX_ERROR;
 }

@@ -119,5 +119,8 @@ ngx_http_proxies_index_slot(ngx_http_proxies_node_t *node, ngx_uint_t hash)
 /* decodes src into dst (at least len bytes); returns the decoded length */
 size_t ngx_http_proxies_decode(u_char *dst, u_char *src, size_t len);
 
+ngx_pool_t *ngx_http_proxies_pool_create(ngx_conf_t *cf, ngx_str_t *file);
+size_t ngx_http_proxies_pool_used(ngx_pool_t *pool);
+
 
 #endif /* _NGX_HTTP_PROXIES_TABLE_H_INCLUDED_ */
