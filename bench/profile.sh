@@ -7,6 +7,7 @@
 #
 #   bench/profile.sh                       all modes, N = 10 10000
 #   PROFILE_NS="10000" PROFILE_MODES=function bench/profile.sh
+#   PROFILE_HTTP="proxies_huge_pages off;" ...   more http{} for the module
 #
 # Counts are deterministic, so a change of a few hundred instructions per
 # request shows here long before wrk can see it.
@@ -168,7 +169,8 @@ for n in $ns; do
     run_variant any "$n" floor "" 'location / { return 200 "item"; }'
     for mode in $modes; do
         write_proxies "$n" "$mode" "$work/proxies.json"
-        run_variant "$mode" "$n" proxies "$upstream_block $functions" \
+        run_variant "$mode" "$n" proxies \
+            "${PROFILE_HTTP:-} $upstream_block $functions" \
             "location / { proxies $work/proxies.json; $keepalive }"
         if [ "$mode" = upstream ]; then
             run_variant "$mode" "$n" proxy_pass "$upstream_block" \

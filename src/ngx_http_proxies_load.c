@@ -10,6 +10,7 @@
 
 
 #include "ngx_http_proxies.h"
+#include "ngx_http_proxies_table.h"
 
 #include <jansson.h>
 
@@ -19,16 +20,24 @@ static u_char *ngx_http_proxies_read(ngx_conf_t *cf, ngx_str_t *file,
 static ngx_int_t ngx_http_proxies_strip_comments(ngx_conf_t *cf,
     ngx_str_t *file, u_char *text, size_t *size);
 static ngx_uint_t ngx_http_proxies_blank(u_char *p, size_t len);
+static void *ngx_http_proxies_json_alloc(size_t size);
+static void ngx_http_proxies_json_free(void *p);
+
+
+/* config time is single-threaded; jansson's hooks take no context */
+static ngx_pool_t  *ngx_http_proxies_json_pool;
 
 
 ngx_int_t
 ngx_http_proxies_load(ngx_conf_t *cf, ngx_str_t *file, ngx_array_t *models)
 {
-    size_t        size;
-    u_char       *buf, *text;
-    json_t       *root;
-    ngx_int_t     rc;
-    json_error_t  err;
+    size_t            size;
+    u_char           *buf, *text;
+    json_t           *root;
+    ngx_int_t         rc;
+    json_error_t      err;
+    json_free_t       saved_free;
+    json_malloc_t     saved_alloc;
 
     buf = ngx_http_proxies_read(cf, file, &size);
     if (buf == NULL) {
@@ -57,6 +66,13 @@ ngx_http_proxies_load(ngx_conf_t *cf, ngx_str_t *file, ngx_array_t *models)
         return NGX_OK;
     }
 
+    if (ngx_http_proxies_pool_is_region(cf->temp_pool)) {
+        ngx_http_proxies_json_pool = cf->temp_pool;
+        json_get_alloc_funcs(&saved_alloc, &saved_free);
+        json_set_alloc_funcs(ngx_http_proxies_json_alloc,
+                             ngx_http_proxies_json_free);
+    }
+
     /* the model checks the root's type itself, with a better message */
     root = json_loadb((char *) text, size,
                       JSON_REJECT_DUPLICATES|JSON_DECODE_ANY, &err);
@@ -67,14 +83,37 @@ ngx_http_proxies_load(ngx_conf_t *cf, ngx_str_t *file, ngx_array_t *models)
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "proxies: \"%V\" line %d, column %d: %s",
                            file, err.line, err.column, err.text);
-        return NGX_ERROR;
+        rc = NGX_ERROR;
+
+    } else {
+        rc = ngx_http_proxies_model_build(cf, file, root, models);
+        json_decref(root);
     }
 
-    rc = ngx_http_proxies_model_build(cf, file, root, models);
-
-    json_decref(root);
+    if (ngx_http_proxies_json_pool) {
+        json_set_alloc_funcs(saved_alloc, saved_free);
+        ngx_http_proxies_json_pool = NULL;
+    }
 
     return rc;
+}
+
+
+/*
+ * jansson's allocator while a big file is parsed: the scratch region goes
+ * as a whole once the table is built (ngx_http_proxies_pool.c says why).
+ */
+
+static void *
+ngx_http_proxies_json_alloc(size_t size)
+{
+    return ngx_palloc(ngx_http_proxies_json_pool, size);
+}
+
+
+static void
+ngx_http_proxies_json_free(void *p)
+{
 }
 
 

@@ -28,6 +28,8 @@ static char *ngx_http_proxies_app_setting(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_proxies_local_host(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static ngx_http_proxies_table_t *ngx_http_proxies_load_compile(
+    ngx_conf_t *cf, ngx_http_proxies_file_t *file);
 static ngx_int_t ngx_http_proxies_load_file(ngx_conf_t *cf,
     ngx_http_proxies_file_t *file);
 static char *ngx_http_proxies_arm(ngx_conf_t *cf,
@@ -277,24 +279,17 @@ ngx_http_proxies_init_main_conf(ngx_conf_t *cf, void *conf)
 
 /*
  * Messages about the file point at the "proxies" line that named it, so
- * the conf position is swapped in while the file is loaded; so is the
- * pool, for a big file one of huge pages (ngx_http_proxies_pool.c).
+ * the conf position is swapped in while the file is loaded.  So are the
+ * pools: for a big file, the table goes to a region of huge pages and the
+ * scratch work to a region unmapped right after (ngx_http_proxies_pool.c).
  */
 
 static ngx_int_t
 ngx_http_proxies_load_file(ngx_conf_t *cf, ngx_http_proxies_file_t *file)
 {
-    ngx_pool_t                    *pool, *saved_pool;
-    ngx_array_t                    models;
+    ngx_pool_t                    *pool, *scratch, *saved_pool, *saved_temp;
     ngx_conf_file_t               *saved;
     ngx_http_proxies_main_conf_t  *pmcf;
-
-    if (ngx_array_init(&models, cf->temp_pool, 16,
-                       sizeof(ngx_http_proxies_model_t))
-        != NGX_OK)
-    {
-        return NGX_ERROR;
-    }
 
     pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_proxies_module);
 
@@ -304,21 +299,47 @@ ngx_http_proxies_load_file(ngx_conf_t *cf, ngx_http_proxies_file_t *file)
         return NGX_ERROR;
     }
 
+    scratch = ngx_http_proxies_pool_scratch(&file->name, cf->log);
+
     saved = cf->conf_file;
     saved_pool = cf->pool;
+    saved_temp = cf->temp_pool;
+
     cf->conf_file = &file->conf_file;
     cf->pool = pool;
+    cf->temp_pool = scratch ? scratch : cf->temp_pool;
 
-    file->table = NULL;
-
-    if (ngx_http_proxies_load(cf, &file->name, &models) == NGX_OK) {
-        file->table = ngx_http_proxies_compile(cf, &file->name, &models);
-    }
+    file->table = ngx_http_proxies_load_compile(cf, file);
 
     cf->conf_file = saved;
     cf->pool = saved_pool;
+    cf->temp_pool = saved_temp;
+
+    if (scratch) {
+        ngx_http_proxies_region_destroy(scratch);
+    }
 
     return file->table ? NGX_OK : NGX_ERROR;
+}
+
+
+static ngx_http_proxies_table_t *
+ngx_http_proxies_load_compile(ngx_conf_t *cf, ngx_http_proxies_file_t *file)
+{
+    ngx_array_t  models;
+
+    if (ngx_array_init(&models, cf->temp_pool, 16,
+                       sizeof(ngx_http_proxies_model_t))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    if (ngx_http_proxies_load(cf, &file->name, &models) != NGX_OK) {
+        return NULL;
+    }
+
+    return ngx_http_proxies_compile(cf, &file->name, &models);
 }
 
 

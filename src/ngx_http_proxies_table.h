@@ -120,7 +120,12 @@ ngx_http_proxies_index_slot(ngx_http_proxies_node_t *node, ngx_uint_t hash)
 size_t ngx_http_proxies_decode(u_char *dst, u_char *src, size_t len);
 
 ngx_pool_t *ngx_http_proxies_pool_create(ngx_conf_t *cf, ngx_str_t *file);
+ngx_pool_t *ngx_http_proxies_pool_scratch(ngx_str_t *file, ngx_log_t *log);
+ngx_uint_t ngx_http_proxies_pool_is_region(ngx_pool_t *pool);
 size_t ngx_http_proxies_pool_used(ngx_pool_t *pool);
+ngx_pool_t *ngx_http_proxies_region_create(size_t size, ngx_uint_t huge,
+    ngx_log_t *log);
+void ngx_http_proxies_region_destroy(ngx_pool_t *pool);
 
 
 #endif /* _NGX_HTTP_PROXIES_TABLE_H_INCLUDED_ */

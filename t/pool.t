@@ -111,6 +111,21 @@ for my $mode ('on', 'off') {
     unlink "$dir/logs/error.log";
 }
 
+# errors in a big file, found while its scratch region is in use, are
+# reported as in any other
+write_file($json, proxies(3000, 'v5') =~ s/"200"(?!.*"200")/"2x0"/sr);
+write_file("$dir/conf/nginx.conf", nginx_conf(port => $port));
+my ($rc, $out) = ProxiesTest::nginx_test_conf();
+isnt($rc, 0, 'a big file with a bad field: nginx -t fails');
+like($out, qr/proxy "p3000", field "responseOverrides.response.statusCode"/,
+     'a big file with a bad field: the proxy and the field are named');
+
+write_file($json, proxies(3000, 'v5') =~ s/\}\s*\}\s*$/}/r);
+($rc, $out) = ProxiesTest::nginx_test_conf();
+isnt($rc, 0, 'a big file with a syntax error: nginx -t fails');
+like($out, qr/proxies\.json" line \d+, column \d+/,
+     'a big file with a syntax error: the line and column are named');
+
 # a small file takes no region: nothing to gain, 2 MB to lose
 write_file($json, proxies(10, 'v4'));
 my $master = start_nginx(nginx_conf(port => $port), port => $port);
