@@ -29,7 +29,7 @@ DEMO_RUN     := demo/run
 DEMO_PROXIES ?= proxies/example.json
 
 .PHONY: bench profile all deps demo demo-stop test test-asan test-valgrind test-run clean \
-        functions unit unit-build fuzz fuzz-build
+        functions unit unit-build unit-clang fuzz fuzz-build
 
 all: $(OUT) functions
 
@@ -90,10 +90,10 @@ test-run:
 	$(TEST_ENV) prove -j$(PROVE_JOBS) -r $(TESTS)
 
 # C unit tests (unit/) of the pure pieces: route.c, template.c, table.c,
-# match.c and breaker.c, linked against unit/ngx_unit_core.c, a stand-in
-# for the few nginx core functions they call (Debian ships nginx's
-# headers, not its sources).  The headers are configured in a tree of
-# their own, so nothing here touches $(BUILD).
+# match.c, uri.c and breaker.c, linked against unit/ngx_unit_core.c, a
+# stand-in for the few nginx core functions they call (Debian ships
+# nginx's headers, not its sources).  The headers are configured in a
+# tree of their own, so nothing here touches $(BUILD).
 UNIT_BUILD   ?= build-unit
 UNIT_NGINX   := $(UNIT_BUILD)/nginx
 UNIT_BIN     := $(UNIT_BUILD)/ngx_unit
@@ -107,12 +107,12 @@ UNIT_CFLAGS  := -g -O1 $(UNIT_WARN) -fno-omit-frame-pointer \
 # the module's files under test, compiled as they are (breaker.c is
 # compiled inside unit/ngx_unit_cb.c, to reach its static functions)
 UNIT_MODULE  := $(addprefix src/ngx_http_proxies_,route.c template.c \
-                  table.c match.c shm_items.c)
+                  table.c match.c shm_items.c uri.c)
 UNIT_LIB     := $(UNIT_MODULE) unit/ngx_unit_core.c unit/ngx_unit_env.c \
                 unit/ngx_unit_cb.c
 UNIT_SRCS    := $(UNIT_LIB) unit/ngx_unit_main.c unit/ngx_unit_route.c \
                 unit/ngx_unit_template.c unit/ngx_unit_match.c \
-                unit/ngx_unit_breaker.c
+                unit/ngx_unit_breaker.c unit/ngx_unit_uri.c
 UNIT_DEPS    := $(UNIT_CONF) $(wildcard src/*.h include/*.h unit/*.h) \
                 src/ngx_http_proxies_breaker.c
 
@@ -142,7 +142,7 @@ unit: unit-build
 # from its seeds in fuzz/corpus/NAME; what they find is kept in
 # $(FUZZ_BUILD)/corpus/NAME, crashes as $(FUZZ_BUILD)/crash-NAME-*
 FUZZ_BUILD   ?= build-fuzz
-FUZZ_TARGETS := route template match breaker
+FUZZ_TARGETS := route template match breaker uri
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/ngx_fuzz_%)
 FUZZ_CC      ?= clang
 FUZZ_CFLAGS  := -g -O1 $(UNIT_WARN) -fno-omit-frame-pointer \
@@ -184,6 +184,15 @@ $(FUZZ_BUILD)/%.o: %.c $(UNIT_DEPS)
 $(FUZZ_BUILD)/ngx_fuzz_%: $(FUZZ_BUILD)/fuzz/ngx_fuzz_%.o \
     $(UNIT_LIB:%.c=$(FUZZ_BUILD)/%.o)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^
+
+# the unit tests built with clang too, whose UBSan also refuses NULL + 0
+# (an empty string without data, offset by its length): gcc's does not
+UNIT_CLANG   := $(FUZZ_BUILD)/unit-clang
+
+unit-clang:
+	@$(MAKE) -s deps DEBS="$(FUZZ_DEBS)"
+	$(MAKE) CC=$(FUZZ_CC) UNIT_BUILD=$(UNIT_CLANG) $(UNIT_CLANG)/ngx_unit
+	prove -e '' $(UNIT_CLANG)/ngx_unit
 
 # wrk against loopback, the module beside plain nginx (docs/benchmarks.md)
 bench: deps $(OUT)

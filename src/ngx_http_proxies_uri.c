@@ -66,6 +66,22 @@ ngx_http_proxies_uri_compile(ngx_http_proxies_cc_t *cc, ngx_str_t *src,
 
     ngx_memzero(uri, sizeof(ngx_http_proxies_uri_t));
 
+    uc.cc = cc;
+    uc.uri = uri;
+    uc.src = src;
+    uc.state = NGX_HTTP_PROXIES_URI_PATH;
+
+    /*
+     * model.c refuses an empty backendUri first; an empty string may have
+     * no data at all, and NULL + 0 is undefined (UBSan)
+     */
+
+    if (src->len == 0) {
+        return ngx_http_proxies_uri_error(&uc, NULL, "backendUri \"\" is not "
+                                          "an absolute URL: it must start "
+                                          "with \"http://\" or \"https://\"");
+    }
+
     if (ngx_http_proxies_setting_expand(cc, src, &uri->text) != NGX_OK) {
         return NGX_ERROR;
     }
@@ -76,11 +92,6 @@ ngx_http_proxies_uri_compile(ngx_http_proxies_cc_t *cc, ngx_str_t *src,
     {
         return NGX_ERROR;
     }
-
-    uc.cc = cc;
-    uc.uri = uri;
-    uc.src = src;
-    uc.state = NGX_HTTP_PROXIES_URI_PATH;
 
     if (ngx_array_init(&uc.path, cc->temp_pool, all.nparts + 1,
                        sizeof(ngx_http_proxies_tpart_t))
@@ -552,6 +563,10 @@ ngx_http_proxies_uri_blame(ngx_http_proxies_cc_t *cc, ngx_str_t *src,
     ngx_str_null(&used);
     ngx_str_null(&undefined);
 
+    if (src->len == 0) {
+        return buf;
+    }
+
     p = src->data;
     end = p + src->len;
 
@@ -684,12 +699,22 @@ ngx_http_proxies_uri_override(ngx_http_proxies_eval_t *ev,
     ngx_uint_t                     i, j, n, found;
     ngx_http_proxies_query_ovr_t  *o;
 
-    n = 0;
-    last = args->data + args->len;
+    /*
+     * Without a "?", r->args has no data, and NULL + 0 is undefined
+     * (UBSan); nor may a pointer step past the end of the query.
+     */
 
-    for (p = args->data; args->len && p <= last; p++) {
-        if (p == last || *p == '&') {
-            n++;
+    n = 0;
+    last = NULL;
+
+    if (args->len) {
+        last = args->data + args->len;
+        n = 1;
+
+        for (p = args->data; p < last; p++) {
+            if (*p == '&') {
+                n++;
+            }
         }
     }
 
@@ -700,14 +725,21 @@ ngx_http_proxies_uri_override(ngx_http_proxies_eval_t *ev,
 
     n = 0;
 
-    for (p = args->data; args->len && p <= last; p = end + 1) {
-        end = ngx_strlchr(p, last, '&');
-        if (end == NULL) {
-            end = last;
-        }
+    if (args->len) {
+        p = args->data;
 
-        seg[n].data = p;
-        seg[n++].len = end - p;
+        for ( ;; ) {
+            end = ngx_strlchr(p, last, '&');
+
+            seg[n].data = p;
+            seg[n++].len = (end ? end : last) - p;
+
+            if (end == NULL) {
+                break;
+            }
+
+            p = end + 1;
+        }
     }
 
     o = overrides->elts;
@@ -760,10 +792,13 @@ ngx_http_proxies_uri_override(ngx_http_proxies_eval_t *ev,
     }
 
     args->data = p;
+    found = 0;
+
+    /* the rest byte for byte: an empty parameter keeps its "&" too */
 
     for (j = 0; j < n; j++) {
         if (seg[j].data) {
-            if (p != args->data) {
+            if (found++) {
                 *p++ = '&';
             }
 
@@ -824,12 +859,14 @@ ngx_http_proxies_uri_param(ngx_http_proxies_eval_t *ev,
 
     *p++ = '=';
 
-    if (encoded) {
-        ngx_memcpy(p, value.data, value.len);
+    /* an empty value may have no data: memcpy() from NULL is undefined */
 
-    } else {
+    if (!encoded) {
         (void) ngx_http_proxies_escape(p, value.data, value.len,
                                        NGX_HTTP_PROXIES_ESC_QUERY, 0);
+
+    } else if (value.len) {
+        ngx_memcpy(p, value.data, value.len);
     }
 
     return NGX_OK;

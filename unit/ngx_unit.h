@@ -154,6 +154,7 @@ void ngx_unit_route_suite(void);
 void ngx_unit_template_suite(void);
 void ngx_unit_match_suite(void);
 void ngx_unit_breaker_suite(void);
+void ngx_unit_uri_suite(void);
 
 
 #endif /* _NGX_UNIT_H_INCLUDED_ */

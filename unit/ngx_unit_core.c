@@ -283,6 +283,69 @@ ngx_cpystrn(u_char *dst, u_char *src, size_t n)
 }
 
 
+/* as nginx's: NGX_ERROR for no digits, a non-digit, or an overflow */
+
+ngx_int_t
+ngx_atoi(u_char *line, size_t n)
+{
+    ngx_int_t  value, d;
+
+    if (n == 0) {
+        return NGX_ERROR;
+    }
+
+    for (value = 0; n; n--, line++) {
+        if (*line < '0' || *line > '9') {
+            return NGX_ERROR;
+        }
+
+        d = *line - '0';
+
+        if (value > (NGX_MAX_INT_T_VALUE - d) / 10) {
+            return NGX_ERROR;
+        }
+
+        value = value * 10 + d;
+    }
+
+    return value;
+}
+
+
+ngx_int_t
+ngx_hextoi(u_char *line, size_t n)
+{
+    u_char     c;
+    ngx_int_t  value, d;
+
+    if (n == 0) {
+        return NGX_ERROR;
+    }
+
+    for (value = 0; n; n--, line++) {
+        c = *line;
+
+        if (c >= '0' && c <= '9') {
+            d = c - '0';
+
+        } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
+            d = (c | 0x20) - 'a' + 10;
+
+        } else {
+            return NGX_ERROR;
+        }
+
+        if (value > (NGX_MAX_INT_T_VALUE - d) / 16) {
+            return NGX_ERROR;
+        }
+
+        value = value * 16 + d;
+    }
+
+    return value;
+}
+
+
 u_char *
 ngx_pstrdup(ngx_pool_t *pool, ngx_str_t *src)
 {

@@ -20,6 +20,7 @@ static ngx_unit_suite_t  ngx_unit_suites[] = {
     { "template", ngx_unit_template_suite },
     { "match",    ngx_unit_match_suite },
     { "breaker",  ngx_unit_breaker_suite },
+    { "uri",      ngx_unit_uri_suite },
     { NULL, NULL }
 };
 
