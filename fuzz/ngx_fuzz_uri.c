@@ -48,8 +48,6 @@ static ngx_int_t ngx_fuzz_override(ngx_unit_env_t *env, ngx_uint_t flags,
     ngx_str_t *name, ngx_str_t *value, ngx_http_proxies_query_ovr_t *o);
 static ngx_int_t ngx_fuzz_param(ngx_http_proxies_eval_t *ev,
     ngx_uint_t flags, ngx_http_proxies_query_ovr_t *o, ngx_fuzz_ovr_t *f);
-static ngx_uint_t ngx_fuzz_reads_args(ngx_http_proxies_tpl_t *tpl);
-static ngx_uint_t ngx_fuzz_overrides_read_args(ngx_array_t *overrides);
 static void ngx_fuzz_request(ngx_unit_env_t *env, ngx_str_t *args);
 static void ngx_fuzz_check_path(ngx_http_proxies_eval_t *ev,
     ngx_http_proxies_uri_t *uri, ngx_str_t *path);
@@ -188,20 +186,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (ngx_fuzz_override(env, flags, &name, &value, o) != NGX_OK) {
             proxy.req.query.nelts--;
         }
-    }
-
-    /*
-     * template.c's ngx_http_proxies_arg_get() offsets a query without
-     * data (NULL + 0): until it does not, {request.querystring.NAME} is
-     * read from an empty query with data
-     */
-
-    if (args.data == NULL
-        && ((be && (ngx_fuzz_reads_args(&be->path)
-                    || ngx_fuzz_reads_args(&be->query)))
-            || ngx_fuzz_overrides_read_args(&proxy.req.query)))
-    {
-        args.data = copy;
     }
 
     ngx_fuzz_request(env, &args);
@@ -577,39 +561,6 @@ ngx_fuzz_param(ngx_http_proxies_eval_t *ev, ngx_uint_t flags,
     }
 
     return NGX_OK;
-}
-
-
-static ngx_uint_t
-ngx_fuzz_reads_args(ngx_http_proxies_tpl_t *tpl)
-{
-    ngx_uint_t  i;
-
-    for (i = 0; i < tpl->nparts; i++) {
-        if (tpl->parts[i].kind == NGX_HTTP_PROXIES_TP_REQ_QUERY) {
-            return 1;
-        }
-    }
-
-    return 0;
-}
-
-
-static ngx_uint_t
-ngx_fuzz_overrides_read_args(ngx_array_t *overrides)
-{
-    ngx_uint_t                     i;
-    ngx_http_proxies_query_ovr_t  *o;
-
-    o = overrides->elts;
-
-    for (i = 0; i < overrides->nelts; i++) {
-        if (ngx_fuzz_reads_args(&o[i].value)) {
-            return 1;
-        }
-    }
-
-    return 0;
 }
 
 

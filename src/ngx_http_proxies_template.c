@@ -1125,6 +1125,11 @@ ngx_http_proxies_arg_get(ngx_pool_t *pool, ngx_str_t *args, ngx_str_t *name,
 
     ngx_str_set(value, "");
 
+    if (args->len == 0) {
+        /* r->args of a request without "?" has no data to offset */
+        return NGX_OK;
+    }
+
     d = NULL;
     len = 0;
     n = 0;

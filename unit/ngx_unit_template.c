@@ -386,6 +386,15 @@ ngx_unit_tpl_args(void)
         ngx_unit_is(&value, "", "query: an absent name");
     }
 
+    /* a request without "?": r->args has no data (clang's UBSan) */
+    ngx_str_null(&args);
+    ngx_str_set(&name, "q");
+
+    if (ngx_http_proxies_arg_get(env->pool, &args, &name, &value) == NGX_OK)
+    {
+        ngx_unit_is(&value, "", "query: none at all");
+    }
+
     ngx_str_set(&name, "a b");
 
     ngx_unit_ok(ngx_http_proxies_arg_name_eq((u_char *) "A+%62", 5, &name),
