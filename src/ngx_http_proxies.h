@@ -356,6 +356,8 @@ struct ngx_http_proxies_ctx_s {
     ngx_str_t                     body;         /* replacement body */
     ngx_http_proxies_breaker_t   *breaker;      /* to tell the outcome, in
                                                    the log phase */
+    ngx_uint_t                    probe_period; /* half_opens when it was
+                                                   let through */
     unsigned                      probe:1;      /* a half-open probe */
     unsigned                      tracing:1;
     unsigned                      body_set:1;

@@ -35,7 +35,7 @@ static ngx_int_t ngx_http_proxies_breaker_log(ngx_http_request_t *r);
 static ngx_int_t ngx_http_proxies_breaker_failed(ngx_http_request_t *r,
     ngx_http_proxies_cb_t *cb);
 static ngx_uint_t ngx_http_proxies_breaker_record(ngx_http_proxies_cb_t *cb,
-    ngx_int_t failed, ngx_flag_t probe, uint64_t now);
+    ngx_int_t failed, ngx_uint_t period, uint64_t now);
 static ngx_flag_t ngx_http_proxies_breaker_ratio(ngx_http_proxies_cb_t *cb,
     uint64_t now);
 static void ngx_http_proxies_breaker_set(ngx_http_proxies_cb_t *cb,
@@ -298,6 +298,7 @@ ngx_http_proxies_breaker_admit(ngx_http_request_t *r,
             st->changed = now;
             st->probes = 0;
             st->successes = 0;
+            st->half_opens++;
         }
 
         if (st->state == NGX_HTTP_PROXIES_HALF_OPEN
@@ -305,6 +306,7 @@ ngx_http_proxies_breaker_admit(ngx_http_request_t *r,
         {
             st->probes++;
             ctx->probe = 1;
+            ctx->probe_period = st->half_opens;
             pass = 1;
         }
     }
@@ -445,7 +447,10 @@ ngx_http_proxies_breaker_log(ngx_http_request_t *r)
     now = ngx_http_proxies_now();
 
     ngx_shmtx_lock(&cb->item.zone->shpool->mutex);
-    change = ngx_http_proxies_breaker_record(cb, failed, ctx->probe, now);
+    change = ngx_http_proxies_breaker_record(cb, failed,
+                                             ctx->probe ? ctx->probe_period
+                                                        : 0,
+                                             now);
     ngx_shmtx_unlock(&cb->item.zone->shpool->mutex);
 
     ctx->breaker = NULL;
@@ -508,11 +513,15 @@ ngx_http_proxies_breaker_failed(ngx_http_request_t *r,
 }
 
 
-/* under the mutex; returns the new state, or -1 when it did not change */
+/*
+ * Under the mutex; period: the half-open period a probe was let through
+ * in, 0 for any other request.  Returns the new state, or -1 when it did
+ * not change.
+ */
 
 static ngx_uint_t
 ngx_http_proxies_breaker_record(ngx_http_proxies_cb_t *cb, ngx_int_t failed,
-    ngx_flag_t probe, uint64_t now)
+    ngx_uint_t period, uint64_t now)
 {
     uint64_t                           width, start;
     ngx_uint_t                         k;
@@ -520,8 +529,14 @@ ngx_http_proxies_breaker_record(ngx_http_proxies_cb_t *cb, ngx_int_t failed,
 
     st = cb->state;
 
-    if (probe) {
-        if (st->state != NGX_HTTP_PROXIES_HALF_OPEN) {
+    if (period) {
+        /*
+         * a probe given up as lost answers late: its period is over and
+         * its place was taken, so only the current period's probes decide
+         */
+        if (st->state != NGX_HTTP_PROXIES_HALF_OPEN
+            || period != st->half_opens)
+        {
             return (ngx_uint_t) -1;
         }
 
@@ -531,14 +546,8 @@ ngx_http_proxies_breaker_record(ngx_http_proxies_cb_t *cb, ngx_int_t failed,
         }
 
         if (failed == -1) {
-            /*
-             * undecided: another request may probe; a probe given up as
-             * lost has had its place taken already
-             */
-            if (st->probes) {
-                st->probes--;
-            }
-
+            /* undecided: another request may probe in its place */
+            st->probes--;
             return (ngx_uint_t) -1;
         }
 

@@ -105,6 +105,9 @@ typedef struct {
     ngx_uint_t                    consecutive;
     ngx_uint_t                    probes;     /* let through, half-open */
     ngx_uint_t                    successes;  /* of the probes */
+    ngx_uint_t                    half_opens; /* half-open periods begun:
+                                                 a probe answers for its
+                                                 own period only */
     uint64_t                      bucket_start[NGX_HTTP_PROXIES_BUCKETS];
     ngx_uint_t                    total[NGX_HTTP_PROXIES_BUCKETS];
     ngx_uint_t                    failures[NGX_HTTP_PROXIES_BUCKETS];

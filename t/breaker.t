@@ -11,6 +11,7 @@ use lib 't/lib';
 use ProxiesTest;
 use ProxiesExt;
 use File::Path qw(remove_tree);
+use IO::Socket::INET;
 use Test::More;
 use Time::HiRes qw(sleep time);
 
@@ -27,6 +28,8 @@ my ($fport, $fpid, $flog) = start_backend(
     response => "HTTP/1.1 200 OK\nContent-Type: text/plain\n\nlegacy ok");
 my ($eport, $epid) = start_backend(response => $boom);
 my ($sport, $spid) = start_backend(delay => 1);
+my ($lport) = start_backend(response => $ok, delay => 2);
+my ($mport) = start_backend(response => $boom, delay => 1.6);
 
 write_file("$dir/proxies.json", <<"EOF");
 { "proxies": {
@@ -69,6 +72,15 @@ write_file("$dir/proxies.json", <<"EOF");
         "circuitBreaker": { "consecutiveFailures": 2,
                             "failureOn": { "statusCodes": [ 400 ] },
                             "fallback": { "backendUri": "function:echo" } } },
+    "late-ok": {
+        "matchCondition": { "route": "/late/ok" },
+        "backendUri": "http://127.0.0.1:$lport/l",
+        "circuitBreaker": { "name": "late", "consecutiveFailures": 1,
+                            "openFor": "1s" } },
+    "late-bad": {
+        "matchCondition": { "route": "/late/bad" },
+        "backendUri": "http://127.0.0.1:$mport/l",
+        "circuitBreaker": { "name": "late" } },
     "slow": {
         "matchCondition": { "route": "/slow" },
         "backendUri": "http://127.0.0.1:$sport/s",
@@ -87,6 +99,7 @@ my $conf = nginx_conf(port => $port, http_config => <<"EOF", config => <<'EOF');
     proxy_read_timeout 300ms;
 EOF
     location / { proxies $PROXIES; }
+    location /late/ { proxies $PROXIES; proxy_read_timeout 10s; }
     location /admin/ { proxies_admin; }
 EOF
 
@@ -193,6 +206,45 @@ is($res->{body}, "503 Service Unavailable\n", 'and a plain body');
 is(get('/slow')->{status}, 504, 'the backend times out');
 is(state_of('slow'), 'open', 'one timeout opens the breaker');
 is(get('/slow')->{status}, 503, 'the next request is not sent');
+
+
+# a probe given up as lost answers late: only the current period's decides
+
+sub send_get {
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
+                                  Proto => 'tcp')
+        or die "connect: $!";
+    syswrite $s, "GET $_[0] HTTP/1.1\r\nHost: localhost\r\n"
+                 . "Connection: close\r\n\r\n";
+    return $s;
+}
+
+sub read_response {
+    my ($s) = @_;
+    my $data = '';
+    eval {
+        local $SIG{ALRM} = sub { die "timeout\n" };
+        alarm 10;
+        1 while sysread $s, $data, 65536, length $data;
+        alarm 0;
+    };
+    alarm 0;
+    close $s;
+    return ProxiesTest::parse_response($data);
+}
+
+is(get('/late/bad')->{status}, 500, 'a slow backend fails once');
+is(state_of('late'), 'open', 'and opens the breaker');
+sleep 1.1;
+my $lost = send_get('/late/ok');
+sleep 1.3;
+my $probe = send_get('/late/bad');
+is(read_response($lost)->{status}, 200,
+   'a probe lost for openFor answers late, with a success');
+is(state_of('late'), 'half-open',
+   'which does not close it: the probe that took its place decides');
+is(read_response($probe)->{status}, 500, 'that probe fails');
+is(state_of('late'), 'open', 'and opens it again');
 
 
 # functions: their final status counts, and a function is a fallback

@@ -23,6 +23,7 @@ static void ngx_unit_breaker_consecutive(void);
 static void ngx_unit_breaker_half_open(void);
 static void ngx_unit_breaker_probes(void);
 static void ngx_unit_breaker_lost(void);
+static void ngx_unit_breaker_late_probe(void);
 static void ngx_unit_breaker_ratio(void);
 static void ngx_unit_breaker_late(void);
 static void ngx_unit_breaker_forced(void);
@@ -42,6 +43,7 @@ ngx_unit_breaker_suite(void)
     ngx_unit_breaker_half_open();
     ngx_unit_breaker_probes();
     ngx_unit_breaker_lost();
+    ngx_unit_breaker_late_probe();
     ngx_unit_breaker_ratio();
     ngx_unit_breaker_late();
     ngx_unit_breaker_forced();
@@ -283,6 +285,65 @@ ngx_unit_breaker_lost(void)
     ngx_unit_cb_finish(b, &next, 2400, 200, ANSWERED);
 
     ngx_unit_breaker_state(b, CLOSED, "the next probe succeeded");
+
+    ngx_unit_cb_destroy(b);
+}
+
+
+/*
+ * A probe given up as lost answers after another took its place: its
+ * half-open period is over, so neither its success nor its failure
+ * decides; the current period's probe does.
+ */
+
+static void
+ngx_unit_breaker_late_probe(void)
+{
+    ngx_unit_cb_t      *b;
+    ngx_unit_cb_req_t   lost, probe, other;
+
+    b = ngx_unit_cb_create();
+    b->bm.consecutive = 1;
+    b->bm.open_for = 1000;
+    (void) ngx_unit_cb_compile(b);
+
+    (void) ngx_unit_breaker_run(b, 0, 500, 1);
+
+    (void) ngx_unit_cb_admit(b, &lost, 1000);
+    (void) ngx_unit_cb_admit(b, &probe, 2000);
+
+    ngx_unit_ok(lost.ctx.probe && probe.ctx.probe
+                && lost.ctx.probe_period != probe.ctx.probe_period,
+                "late probe: each in a half-open period of its own");
+
+    ngx_unit_cb_finish(b, &lost, 2100, 200, ANSWERED);
+
+    ngx_unit_breaker_state(b, HALF_OPEN, "late probe: its success does "
+                           "not close it");
+
+    ngx_unit_ok(b->state.probes == 1 && b->state.successes == 0,
+                "late probe: the current probe still holds its place");
+
+    ngx_unit_ok(ngx_unit_cb_admit(b, &other, 2150) == NGX_DECLINED,
+                "late probe: no third request goes through");
+
+    ngx_unit_cb_finish(b, &probe, 2200, 500, ANSWERED);
+
+    ngx_unit_breaker_state(b, OPEN, "the current probe failed: open");
+
+    /* and a late failure does not open it again */
+
+    (void) ngx_unit_cb_admit(b, &lost, 3200);
+    (void) ngx_unit_cb_admit(b, &probe, 4200);
+
+    ngx_unit_cb_finish(b, &lost, 4300, 500, ANSWERED);
+
+    ngx_unit_breaker_state(b, HALF_OPEN, "late probe: its failure does not "
+                           "open it");
+
+    ngx_unit_cb_finish(b, &probe, 4400, 200, ANSWERED);
+
+    ngx_unit_breaker_state(b, CLOSED, "the current probe succeeded: closed");
 
     ngx_unit_cb_destroy(b);
 }
