@@ -12,10 +12,8 @@
 #include "ngx_http_proxies_ext.h"
 #include "ngx_http_proxies_table.h"
 
-#include <malloc.h>
 
 
-static size_t ngx_http_proxies_mem_used(ngx_pool_t *pool);
 static ngx_int_t ngx_http_proxies_compile_proxy(ngx_http_proxies_cc_t *cc,
     ngx_http_proxies_table_t *table, ngx_http_proxies_model_t *m,
     ngx_http_proxies_proxy_t *p);
@@ -88,7 +86,7 @@ ngx_http_proxies_compile(ngx_conf_t *cf, ngx_str_t *file, ngx_array_t *models)
     ngx_http_proxies_model_t  *m;
     ngx_http_proxies_table_t  *table;
 
-    used = ngx_http_proxies_mem_used(cf->pool);
+    used = ngx_http_proxies_pool_used(cf->pool);
 
     table = ngx_pcalloc(cf->pool, sizeof(ngx_http_proxies_table_t));
     if (table == NULL) {
@@ -143,7 +141,7 @@ ngx_http_proxies_compile(ngx_conf_t *cf, ngx_str_t *file, ngx_array_t *models)
         return NULL;
     }
 
-    used = ngx_http_proxies_mem_used(cf->pool) - used;
+    used = ngx_http_proxies_pool_used(cf->pool) - used;
 
     ngx_conf_log_error(NGX_LOG_NOTICE, cf, 0,
                        "proxies: \"%V\": %ui proxies (%ui disabled), "
@@ -154,23 +152,6 @@ ngx_http_proxies_compile(ngx_conf_t *cf, ngx_str_t *file, ngx_array_t *models)
                        table->mem);
 
     return table;
-}
-
-
-/*
- * What the process has allocated, and the table's own pool handed out:
- * the difference across compile is what the table costs (pools hide the
- * size of their large allocations).
- */
-
-static size_t
-ngx_http_proxies_mem_used(ngx_pool_t *pool)
-{
-    struct mallinfo2  mi;
-
-    mi = mallinfo2();
-
-    return mi.uordblks + mi.hblkhd + ngx_http_proxies_pool_used(pool);
 }
 
 
