@@ -29,6 +29,8 @@ static void ngx_unit_breaker_late(void);
 static void ngx_unit_breaker_forced(void);
 static void ngx_unit_breaker_failed(void);
 static void ngx_unit_breaker_retry_after(void);
+static ngx_unit_cb_t *ngx_unit_breaker_replaced(ngx_unit_cb_req_t *lost,
+    ngx_unit_cb_req_t *probe);
 static ngx_int_t ngx_unit_breaker_run(ngx_unit_cb_t *b, uint64_t now,
     ngx_uint_t status, ngx_uint_t n);
 static ngx_int_t ngx_unit_breaker_state(ngx_unit_cb_t *b, ngx_uint_t state,
@@ -247,6 +249,30 @@ ngx_unit_breaker_probes(void)
 
 
 /*
+ * openFor 1 s, opened at 0 by one failure; "lost" probes at 1000 and is
+ * never answered in time, "probe" takes its place at 2000
+ */
+
+static ngx_unit_cb_t *
+ngx_unit_breaker_replaced(ngx_unit_cb_req_t *lost, ngx_unit_cb_req_t *probe)
+{
+    ngx_unit_cb_t  *b;
+
+    b = ngx_unit_cb_create();
+    b->bm.consecutive = 1;
+    b->bm.open_for = 1000;
+    (void) ngx_unit_cb_compile(b);
+
+    (void) ngx_unit_breaker_run(b, 0, 500, 1);
+
+    (void) ngx_unit_cb_admit(b, lost, 1000);
+    (void) ngx_unit_cb_admit(b, probe, 2000);
+
+    return b;
+}
+
+
+/*
  * A probe given up as lost, then undecided (its client went away), after
  * another took its place: the count of probes must not go below zero,
  * which left the breaker without probes for another openFor (found by
@@ -259,15 +285,7 @@ ngx_unit_breaker_lost(void)
     ngx_unit_cb_t      *b;
     ngx_unit_cb_req_t   lost, probe, next;
 
-    b = ngx_unit_cb_create();
-    b->bm.consecutive = 1;
-    b->bm.open_for = 1000;
-    (void) ngx_unit_cb_compile(b);
-
-    (void) ngx_unit_breaker_run(b, 0, 500, 1);
-
-    (void) ngx_unit_cb_admit(b, &lost, 1000);
-    (void) ngx_unit_cb_admit(b, &probe, 2000);
+    b = ngx_unit_breaker_replaced(&lost, &probe);
 
     ngx_unit_ok(lost.ctx.probe && probe.ctx.probe,
                 "lost probe: replaced after openFor");
@@ -302,15 +320,7 @@ ngx_unit_breaker_late_probe(void)
     ngx_unit_cb_t      *b;
     ngx_unit_cb_req_t   lost, probe, other;
 
-    b = ngx_unit_cb_create();
-    b->bm.consecutive = 1;
-    b->bm.open_for = 1000;
-    (void) ngx_unit_cb_compile(b);
-
-    (void) ngx_unit_breaker_run(b, 0, 500, 1);
-
-    (void) ngx_unit_cb_admit(b, &lost, 1000);
-    (void) ngx_unit_cb_admit(b, &probe, 2000);
+    b = ngx_unit_breaker_replaced(&lost, &probe);
 
     ngx_unit_ok(lost.ctx.probe && probe.ctx.probe
                 && lost.ctx.probe_period != probe.ctx.probe_period,
