@@ -76,6 +76,8 @@ test: deps $(OUT) functions unit-build
 test-asan: deps functions unit-build
 	$(MAKE) BUILD=build-asan SANITIZE=1 OUT=build-asan/$(MODULE) \
 	    build-asan/$(MODULE)
+	@mkdir -p build-asan/t
+	TEST_NGINX_SERVROOT=$(CURDIR)/build-asan/t \
 	PROXIES_PRELOAD=$$(gcc -print-file-name=libasan.so) \
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1 \

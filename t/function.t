@@ -16,7 +16,7 @@ use Time::HiRes qw(sleep time);
 
 our $FN = "$ProxiesTest::ROOT/functions";
 our $SLOW = $ENV{PROXIES_VALGRIND} ? 20 : 1;    # memcheck is slower
-our $LIB = "$ProxiesTest::ROOT/t/servroot-function-lib";
+our $LIB = servroot_path('function-lib');
 
 system('make', '-s', '-C', $FN) == 0 or BAIL_OUT("make -C functions failed");
 make_path($LIB);

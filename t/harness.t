@@ -93,7 +93,7 @@ for my $what (sort keys %fail) {
         . $fail{$what});
     my $out = `$^X -I$ProxiesTest::ROOT/t/lib $t 2>&1`;
     isnt($?, 0, "a wrong $what fails the test") or diag($out);
-    remove_tree("$ProxiesTest::ROOT/t/servroot-harness_self_$what-1");
+    remove_tree(servroot_path("harness_self_$what-1"));
 }
 
 run_tests();

@@ -21,7 +21,7 @@ use File::Path qw(make_path remove_tree);
 use Test::More;
 
 my $DIR = "$ProxiesTest::ROOT/lua-free-examples";
-my $LIB = "$ProxiesTest::ROOT/t/servroot-recipes-lib";
+my $LIB = servroot_path('recipes-lib');
 
 my @recipes = sort grep { -d } glob "$DIR/[0-9][0-9]-*";
 

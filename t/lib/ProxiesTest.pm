@@ -20,7 +20,7 @@ use Time::HiRes qw(sleep time);
 
 our @EXPORT = qw(
     run_tests parse_blocks
-    servroot free_port nginx_conf start_nginx stop_nginx reload_nginx
+    servroot servroot_path free_port nginx_conf start_nginx stop_nginx reload_nginx
     nginx_pid wait_for_port
     start_backend stop_backend backend_requests
     http_request http_get
@@ -37,6 +37,10 @@ our $MODULE = $ENV{PROXIES_MODULE}
               : "$ROOT/ngx_http_proxies_module.so";
 
 our $TIMEOUT = $ENV{TEST_NGINX_TIMEOUT} || 10;
+
+# where the servroots go: another folder per concurrent run of the suite
+# in one checkout (make test-asan has its own)
+our $SERVROOTS = $ENV{TEST_NGINX_SERVROOT} || "$ROOT/t";
 
 # sections whose value is a list of lines
 my %LIST = map { $_ => 1 } qw(
@@ -138,12 +142,14 @@ sub write_file {
 
 # A fresh directory per block, unique per test file, so that "prove -j"
 # can run several files at once.
+sub servroot_path { return "$SERVROOTS/servroot-$_[0]" }
+
 sub servroot {
     my ($name) = @_;
 
     return $servroot unless defined $name;
 
-    $servroot = "$ROOT/t/servroot-$name";
+    $servroot = servroot_path($name);
     remove_tree($servroot);
     make_path("$servroot/logs", "$servroot/conf", "$servroot/tmp");
 
