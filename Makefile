@@ -9,7 +9,7 @@ MODULE       := ngx_http_proxies_module.so
 OUT          ?= $(MODULE)
 CC_OPT       := -g -O2 -fPIC -Wall -Wextra -Werror -Wno-unused-parameter
 DEBS         := nginx nginx-dev libpcre2-dev libjansson-dev libhiredis-dev \
-                redis-server wrk perl curl valgrind chromium
+                redis-server wrk gnuplot-nox perl curl valgrind chromium
 PROVE_JOBS   ?= 2
 TESTS        ?= t/
 ifneq ($(SANITIZE),)
@@ -28,7 +28,7 @@ TEST_ENV     := TEST_NGINX_BINARY=$(NGINX) PROXIES_MODULE=$(CURDIR)/$(OUT)
 DEMO_RUN     := demo/run
 DEMO_PROXIES ?= proxies/example.json
 
-.PHONY: bench profile all deps demo demo-stop test test-asan test-valgrind test-run clean \
+.PHONY: bench profile all deps demo demo-stop test test-asan test-valgrind test-run test-bench clean \
         functions unit unit-build unit-clang fuzz fuzz-build
 
 all: $(OUT) functions
@@ -68,6 +68,11 @@ $(OUT): $(BUILD)/nginx/objs/Makefile $(SRCS)
 # t/unit.t runs the C unit tests
 test: deps $(OUT) functions unit-build
 	$(MAKE) test-run
+	$(MAKE) test-bench
+
+# the benchmark's scripts in one short run, alone: it loads both CPUs
+test-bench:
+	$(TEST_ENV) prove bench/t/
 
 # The same suite with the module built with ASan and UBSan.  nginx itself
 # is not instrumented, so the ASan runtime is preloaded into it (only into
@@ -198,8 +203,6 @@ unit-clang:
 
 # wrk against loopback, the module beside plain nginx (docs/benchmarks.md)
 bench: deps $(OUT)
-	@command -v gnuplot >/dev/null || { [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	    $$SUDO apt-get install -y -qq gnuplot-nox >/dev/null; }
 	bash bench/run.sh
 	bash bench/report.sh
 
@@ -216,12 +219,12 @@ demo: deps $(OUT) functions
 	    -e 's|@MODULE@|$(CURDIR)/$(OUT)|g' \
 	    -e 's|@PROXIES@|$(CURDIR)/$(DEMO_PROXIES)|g' \
 	    demo/nginx.conf.in >$(DEMO_RUN)/nginx.conf
-	@$(NGINX) -q -t -p $(DEMO_RUN)/ -c nginx.conf
+	@env -u NGINX $(NGINX) -q -t -p $(DEMO_RUN)/ -c nginx.conf
 	@if [ -s $(DEMO_RUN)/nginx.pid ] && \
 	    kill -0 $$(cat $(DEMO_RUN)/nginx.pid) 2>/dev/null; then \
 	    kill -HUP $$(cat $(DEMO_RUN)/nginx.pid); echo "demo reloaded"; \
 	else \
-	    $(NGINX) -p $(DEMO_RUN)/ -c nginx.conf; echo "demo started"; fi
+	    env -u NGINX $(NGINX) -p $(DEMO_RUN)/ -c nginx.conf; echo "demo started"; fi
 	@demo/try
 
 demo-stop:

@@ -26,6 +26,9 @@ ns=${PROFILE_NS:-"10 10000"}
 modes=${PROFILE_MODES:-"static upstream function"}
 top=${PROFILE_TOP:-12}
 nginx=${NGINX:-/usr/sbin/nginx}
+# nginx reads $NGINX as the sockets of the binary it upgrades: it would
+# not daemonize, and start() would wait for it
+unset NGINX
 module=${PROXIES_MODULE:-$root/ngx_http_proxies_module.so}
 gw_port=${BENCH_PORT:-18490}
 be_port=$((gw_port + 1))

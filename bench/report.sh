@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Turn bench/results/latest.tsv into docs/benchmarks-results.md (a table
+# Turn bench/results/latest.tsv (or $1) into docs/benchmarks-results.md (a table
 # with the machine's details) and docs/benchmarks.png (gnuplot): requests/s
-# as a ratio to the floor measured in the same run.
+# as a ratio to the floor measured in the same run.  BENCH_REPORT names
+# another folder for both.
 
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 tsv=${1:-$root/bench/results/latest.tsv}
-md=$root/docs/benchmarks-results.md
-png=$root/docs/benchmarks.png
+out=${BENCH_REPORT:-$root/docs}
+md=$out/benchmarks-results.md
+png=$out/benchmarks.png
 
 command -v gnuplot >/dev/null || {
     echo "gnuplot is missing: apt-get install gnuplot-nox" >&2

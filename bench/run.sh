@@ -16,6 +16,9 @@
 # line per case and writes bench/results/latest.tsv; bench/report.sh turns
 # that into docs/benchmarks-results.md and its chart.
 #
+# BENCH_RESULTS (default bench/results) is where the results and the
+# variants' nginx prefixes go; BENCH_PORT (default 18480) the first port.
+#
 # BENCH_SMALL_PAGES=1 adds the variant proxies-4k: the module with
 # "proxies_huge_pages off", to see what the huge pages are worth.
 
@@ -30,11 +33,15 @@ small_pages=${BENCH_SMALL_PAGES:-0}
 ns=${BENCH_NS:-"10 1000 10000"}
 modes=${BENCH_MODES:-"static upstream function"}
 nginx=${NGINX:-/usr/sbin/nginx}
+# nginx reads $NGINX as the sockets of the binary it upgrades: it would
+# not daemonize, and start() would wait for it
+unset NGINX
 module=${PROXIES_MODULE:-$root/ngx_http_proxies_module.so}
 base_port=${BENCH_PORT:-18480}
 be_port=$base_port
-work=$root/bench/results/work
-out=$root/bench/results/latest.tsv
+results=${BENCH_RESULTS:-$root/bench/results}
+work=$results/work
+out=$results/latest.tsv
 
 mkdir -p "$work"
 : > "$out.tmp"

@@ -277,6 +277,9 @@ sub run_cmd {
     die "fork: $!" unless defined $pid;
 
     if ($pid == 0) {
+        # nginx takes $NGINX (make NGINX=...) for the sockets of a binary
+        # upgrade, and then stays in the foreground
+        delete $ENV{NGINX};
         @ENV{keys %e} = values %e;
         open STDERR, '>&', \*STDOUT;
         exec @cmd or _exit(127);
