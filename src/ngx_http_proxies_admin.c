@@ -1054,7 +1054,8 @@ ngx_http_proxies_admin_breaker(ngx_http_proxies_json_t *j, void *item)
                "\"failureRatio\":%ui.%02ui,\"window\":%M,"
                "\"minimumRequests\":%ui,\"openFor\":%M,"
                "\"halfOpenProbes\":%ui}}",
-               ngx_http_proxies_breaker_state_name(st.state),
+               ngx_http_proxies_breaker_state_name(
+                   ngx_http_proxies_breaker_state_at(&st, now)),
                ngx_http_proxies_forces[st.forced], st.changed,
                st.open_until, st.consecutive, total, failures, st.probes,
                st.successes, st.opened, st.rejected, cb->consecutive,

@@ -675,3 +675,24 @@ ngx_http_proxies_breaker_state_name(ngx_uint_t state)
 {
     return ngx_http_proxies_breaker_states[state];
 }
+
+
+/*
+ * The state the next request finds: the record turns half-open only when
+ * a request comes after openFor, but a breaker whose openFor is over is
+ * half-open already, requests or not.
+ */
+
+ngx_uint_t
+ngx_http_proxies_breaker_state_at(ngx_http_proxies_breaker_state_t *st,
+    uint64_t now)
+{
+    if (st->state == NGX_HTTP_PROXIES_OPEN
+        && st->forced == NGX_HTTP_PROXIES_FORCE_NONE
+        && now >= st->open_until)
+    {
+        return NGX_HTTP_PROXIES_HALF_OPEN;
+    }
+
+    return st->state;
+}

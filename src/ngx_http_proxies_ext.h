@@ -274,6 +274,8 @@ ngx_int_t ngx_http_proxies_breaker_admit(ngx_http_request_t *r,
 void ngx_http_proxies_breaker_force(ngx_http_proxies_cb_t *cb,
     ngx_uint_t force);
 const char *ngx_http_proxies_breaker_state_name(ngx_uint_t state);
+ngx_uint_t ngx_http_proxies_breaker_state_at(
+    ngx_http_proxies_breaker_state_t *st, uint64_t now);
 uint64_t ngx_http_proxies_now(void);
 
 /* admin.c */

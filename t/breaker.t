@@ -236,6 +236,8 @@ sub read_response {
 is(get('/late/bad')->{status}, 500, 'a slow backend fails once');
 is(state_of('late'), 'open', 'and opens the breaker');
 sleep 1.1;
+is(state_of('late'), 'half-open', 'after openFor it is half-open, before '
+   . 'any request');
 my $lost = send_get('/late/ok');
 sleep 1.3;
 my $probe = send_get('/late/bad');
