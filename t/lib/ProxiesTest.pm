@@ -140,10 +140,12 @@ sub write_file {
 }
 
 
-# A fresh directory per block, unique per test file, so that "prove -j"
-# can run several files at once.
+# where the servroot called NAME is (or will be)
 sub servroot_path { return "$SERVROOTS/servroot-$_[0]" }
 
+
+# A fresh directory per block, unique per test file, so that "prove -j"
+# can run several files at once.
 sub servroot {
     my ($name) = @_;
 
