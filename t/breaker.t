@@ -11,7 +11,6 @@ use lib 't/lib';
 use ProxiesTest;
 use ProxiesExt;
 use File::Path qw(remove_tree);
-use IO::Socket::INET;
 use Test::More;
 use Time::HiRes qw(sleep time);
 
@@ -211,26 +210,8 @@ is(get('/slow')->{status}, 503, 'the next request is not sent');
 # a probe given up as lost answers late: only the current period's decides
 
 sub send_get {
-    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
-                                  Proto => 'tcp')
-        or die "connect: $!";
-    syswrite $s, "GET $_[0] HTTP/1.1\r\nHost: localhost\r\n"
-                 . "Connection: close\r\n\r\n";
-    return $s;
-}
-
-sub read_response {
-    my ($s) = @_;
-    my $data = '';
-    eval {
-        local $SIG{ALRM} = sub { die "timeout\n" };
-        alarm 10;
-        1 while sysread $s, $data, 65536, length $data;
-        alarm 0;
-    };
-    alarm 0;
-    close $s;
-    return ProxiesTest::parse_response($data);
+    return http_send($port, "GET $_[0] HTTP/1.1\r\nHost: localhost\r\n"
+                            . "Connection: close\r\n\r\n");
 }
 
 is(get('/late/bad')->{status}, 500, 'a slow backend fails once');
@@ -241,11 +222,11 @@ is(state_of('late'), 'half-open', 'after openFor it is half-open, before '
 my $lost = send_get('/late/ok');
 sleep 1.3;
 my $probe = send_get('/late/bad');
-is(read_response($lost)->{status}, 200,
+is(http_read($lost)->{status}, 200,
    'a probe lost for openFor answers late, with a success');
 is(state_of('late'), 'half-open',
    'which does not close it: the probe that took its place decides');
-is(read_response($probe)->{status}, 500, 'that probe fails');
+is(http_read($probe)->{status}, 500, 'that probe fails');
 is(state_of('late'), 'open', 'and opens it again');
 
 

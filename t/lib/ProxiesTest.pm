@@ -23,7 +23,7 @@ our @EXPORT = qw(
     servroot servroot_path free_port nginx_conf start_nginx stop_nginx reload_nginx
     nginx_pid wait_for_port
     start_backend stop_backend backend_requests
-    http_request http_get
+    http_request http_send http_read http_get
     read_file write_file error_log_problems check_error_log valgrind_logs
 );
 
@@ -600,9 +600,32 @@ sub backend_requests {
 sub http_request {
     my ($port, $raw, %o) = @_;
 
+    my $s = http_send($port, $raw);
+    return $s if ref $s eq 'HASH';
+
+    return http_read($s, %o, head => $raw =~ /^HEAD /);
+}
+
+
+# The two halves of http_request(), for requests that must be in flight
+# together: the socket the request went out on, or { error }.
+sub http_send {
+    my ($port, $raw) = @_;
+
     my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port,
                                   Proto => 'tcp', Timeout => $TIMEOUT)
         or return { error => "connect to $port: $!" };
+
+    syswrite $s, $raw;
+
+    return $s;
+}
+
+
+# the response on a socket from http_send(), parsed; options: timeout,
+# head (the request was HEAD: no body)
+sub http_read {
+    my ($s, %o) = @_;
 
     my $timeout = $o{timeout} || $TIMEOUT;
     my $data = '';
@@ -610,7 +633,6 @@ sub http_request {
     eval {
         local $SIG{ALRM} = sub { die "timeout\n" };
         alarm $timeout;
-        syswrite $s, $raw;
         1 while sysread $s, $data, 65536, length $data;
         alarm 0;
     };
@@ -620,7 +642,7 @@ sub http_request {
     return { error => "no response in ${timeout}s", raw => $data }
         if $@ && !length $data;
 
-    return parse_response($data, $raw =~ /^HEAD /);
+    return parse_response($data, $o{head});
 }
 
 
