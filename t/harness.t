@@ -69,6 +69,21 @@ is(scalar error_log_problems('x [emerg] y', 1), 0,
    'error.log: emerg allowed where nginx -t must fail');
 
 
+# ports: below the ephemeral range, and held: another test process can
+# take neither a port this one was given nor one of a run of them
+my ($from, $to) = ProxiesTest::port_range();
+my $p = free_port();
+ok($p >= $from && $p < $to, "free_port() is below the ephemeral range ($p)");
+my $run = free_port(3);
+my $other = sub {
+    `$^X -I$ProxiesTest::ROOT/t/lib -MProxiesTest -e 'print ProxiesTest::reserve_port($_[0]) ? "got" : "held"'`
+};
+is($other->($p), 'held', 'another process cannot reserve that port');
+is($other->($run + 2), 'held', 'nor the last of a run of three');
+my ($lone) = grep { $other->($_) eq 'got' } $to - 50 .. $to - 1;
+ok($lone, 'a port nobody holds can be reserved');
+
+
 # a failing block must fail its test file: each check is shown to fire
 
 # the scratch test files live outside t/, so "prove -r t/" never sees them

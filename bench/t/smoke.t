@@ -13,7 +13,6 @@ use warnings;
 use lib 't/lib';
 use ProxiesTest;
 use File::Path qw(remove_tree);
-use IO::Socket::INET;
 use Test::More;
 
 plan(skip_all => 'the ASan runtime is not preloaded into bench/run.sh')
@@ -23,18 +22,9 @@ plan(skip_all => 'not under valgrind') if $ENV{PROXIES_VALGRIND};
 my $root = $ProxiesTest::ROOT;
 my $dir = servroot('bench');
 
-# six ports in a row, each free now (the variants use base + k), below
-# the ephemeral range: the run's own client connections take ports there,
-# and a variant started later could not bind one of them
-my ($low) = split ' ', read_file('/proc/sys/net/ipv4/ip_local_port_range')
-                       // '32768';
-my $base;
-for (1 .. 50) {
-    my $p = 10000 + int(rand($low - 10000 - 6));
-    next if grep { !port_free($_) } $p .. $p + 5;
-    $base = $p;
-    last;
-}
+# six ports in a row (the variants use base + k), below the ephemeral
+# range: the run's own client connections take ports there
+my $base = eval { free_port(6) };
 ok($base, 'six free ports in a row') or BAIL_OUT('no free ports');
 
 local $ENV{BENCH_NS} = 10;
@@ -85,11 +75,3 @@ remove_tree($dir)
     if Test::More->builder->is_passing && !$ENV{TEST_NGINX_KEEP};
 
 done_testing();
-
-
-sub port_free {
-    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $_[0],
-                                  Proto => 'tcp');
-    return 0 if $s;
-    return 1;
-}

@@ -159,13 +159,69 @@ sub servroot {
 }
 
 
+# Ports for the tests' servers come from below the ephemeral range: a
+# client connection, or a bind to port 0 anywhere on the machine, never
+# takes one there.  A lock file per port, held until this process exits,
+# keeps test files that run together (prove -j, two clones) apart: without
+# it one file's "nothing listens here" port could become another's backend.
+my $PORT_LOCKS = '/tmp/ngx_proxies-test-ports';
+my %reserved;
+
+sub port_range {
+    my ($low) = split ' ',
+        read_file('/proc/sys/net/ipv4/ip_local_port_range') // '32768';
+    $low = 32768 unless $low && $low > 12000;
+    return (10000, $low);
+}
+
+
+# the first of $n free ports in a row (1 unless told), reserved for this
+# process
 sub free_port {
-    my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
-                                  Proto => 'tcp', Listen => 1)
-        or die "cannot bind a free port: $!";
-    my $port = $s->sockport;
+    my ($n) = @_;
+    $n ||= 1;
+
+    my ($from, $to) = port_range();
+    if (!-d $PORT_LOCKS) {
+        make_path($PORT_LOCKS);
+        chmod 01777, $PORT_LOCKS;     # any user's test run shares it
+    }
+
+    for (1 .. 500) {
+        my $p = $from + int rand($to - $from - $n);
+        my @got;
+
+        for my $q ($p .. $p + $n - 1) {
+            my $fh = reserve_port($q) or last;
+            push @got, $fh;
+        }
+
+        if (@got == $n) {
+            $reserved{$_} = $got[$_ - $p] for $p .. $p + $n - 1;
+            return $p;
+        }
+    }
+
+    die "no $n free port(s) in a row below the ephemeral range";
+}
+
+
+sub reserve_port {
+    my ($p) = @_;
+
+    my $lock = "$PORT_LOCKS/$p";
+    my $fh;
+    open($fh, '>>', $lock) || open($fh, '<', $lock) or return;
+    chmod 0666, $lock;
+    flock($fh, 6) or return;        # LOCK_EX | LOCK_NB
+
+    my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $p,
+                                  Proto => 'tcp', Listen => 1,
+                                  ReuseAddr => 1)
+        or return;
     close $s;
-    return $port;
+
+    return $fh;
 }
 
 
@@ -421,7 +477,7 @@ sub start_backend {
     my (%o) = @_;
 
     my $listen = IO::Socket::INET->new(
-        LocalAddr => '127.0.0.1', LocalPort => $o{port} || 0,
+        LocalAddr => '127.0.0.1', LocalPort => $o{port} || free_port(),
         Proto => 'tcp', Listen => 64, ReuseAddr => 1)
         or die "backend: cannot listen: $!";
 
@@ -603,7 +659,7 @@ sub http_request {
     my $s = http_send($port, $raw);
     return $s if ref $s eq 'HASH';
 
-    return http_read($s, %o, head => $raw =~ /^HEAD /);
+    return http_read($s, %o, head => scalar($raw =~ /^HEAD /));
 }
 
 
