@@ -72,7 +72,10 @@ test: deps $(OUT) functions unit-build
 
 # the benchmark's scripts in one short run, alone: it loads both CPUs
 test-bench:
-	$(TEST_ENV) prove bench/t/
+	@mkdir -p $(BUILD)
+	set -o pipefail; $(TEST_ENV) prove bench/t/ 2>&1 \
+	    | tee $(BUILD)/prove-bench.log \
+	    || { perl t/failed-checks.pl $(BUILD)/prove-bench.log; exit 1; }
 
 # The same suite with the module built with ASan and UBSan.  nginx itself
 # is not instrumented, so the ASan runtime is preloaded into it (only into
@@ -93,8 +96,12 @@ test-asan: deps functions unit-build
 test-valgrind: deps $(OUT) functions unit-build
 	PROXIES_VALGRIND=1 TEST_NGINX_TIMEOUT=60 $(MAKE) test-run
 
+# a failure ends with its checks' diagnostics: CI shows only the end
 test-run:
-	$(TEST_ENV) prove -j$(PROVE_JOBS) -r $(TESTS)
+	@mkdir -p $(BUILD)
+	set -o pipefail; $(TEST_ENV) prove -j$(PROVE_JOBS) -r $(TESTS) 2>&1 \
+	    | tee $(BUILD)/prove.log \
+	    || { perl t/failed-checks.pl $(BUILD)/prove.log; exit 1; }
 
 # C unit tests (unit/) of the pure pieces: route.c, template.c, table.c,
 # match.c, uri.c and breaker.c, linked against unit/ngx_unit_core.c, a
