@@ -89,7 +89,7 @@ test-asan: deps functions unit-build
 	PROXIES_PRELOAD=$$(gcc -print-file-name=libasan.so) \
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1 \
-	$(MAKE) OUT=build-asan/$(MODULE) test-run
+	$(MAKE) BUILD=build-asan OUT=build-asan/$(MODULE) test-run
 
 # The same suite with nginx under valgrind's memcheck (slow: run it with
 # TESTS=t/some.t while working on one part).
