@@ -25,6 +25,12 @@ ROOT_STAMP   := $(BUILD)/.root-$(shell echo '$(CURDIR)' | md5sum | cut -c1-12)
 # the environment of the test suite: which nginx, which module build
 TEST_ENV     := TEST_NGINX_BINARY=$(NGINX) PROXIES_MODULE=$(CURDIR)/$(OUT)
 
+# prove ARGS, its output kept in LOG; a failure ends with the failed
+# checks and their diagnostics, because CI shows only the end
+prove = mkdir -p $(dir $(2)); \
+	set -o pipefail; $(TEST_ENV) prove $(1) 2>&1 | tee $(2) \
+	    || { perl t/failed-checks.pl $(2); exit 1; }
+
 DEMO_RUN     := demo/run
 DEMO_PROXIES ?= proxies/example.json
 
@@ -72,10 +78,7 @@ test: deps $(OUT) functions unit-build
 
 # the benchmark's scripts in one short run, alone: it loads both CPUs
 test-bench:
-	@mkdir -p $(BUILD)
-	set -o pipefail; $(TEST_ENV) prove bench/t/ 2>&1 \
-	    | tee $(BUILD)/prove-bench.log \
-	    || { perl t/failed-checks.pl $(BUILD)/prove-bench.log; exit 1; }
+	$(call prove,bench/t/,$(BUILD)/prove-bench.log)
 
 # The same suite with the module built with ASan and UBSan.  nginx itself
 # is not instrumented, so the ASan runtime is preloaded into it (only into
@@ -96,12 +99,8 @@ test-asan: deps functions unit-build
 test-valgrind: deps $(OUT) functions unit-build
 	PROXIES_VALGRIND=1 TEST_NGINX_TIMEOUT=60 $(MAKE) test-run
 
-# a failure ends with its checks' diagnostics: CI shows only the end
 test-run:
-	@mkdir -p $(BUILD)
-	set -o pipefail; $(TEST_ENV) prove -j$(PROVE_JOBS) -r $(TESTS) 2>&1 \
-	    | tee $(BUILD)/prove.log \
-	    || { perl t/failed-checks.pl $(BUILD)/prove.log; exit 1; }
+	$(call prove,-j$(PROVE_JOBS) -r $(TESTS),$(BUILD)/prove.log)
 
 # C unit tests (unit/) of the pure pieces: route.c, template.c, table.c,
 # match.c, uri.c and breaker.c, linked against unit/ngx_unit_core.c, a
