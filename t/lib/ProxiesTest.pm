@@ -11,6 +11,7 @@ use warnings;
 use Cwd qw(abs_path getcwd);
 use Exporter qw(import);
 use File::Basename qw(basename dirname);
+use Fcntl qw(:flock);
 use File::Path qw(make_path remove_tree);
 use IO::Socket::INET;
 use POSIX qw(WNOHANG setsid _exit);
@@ -165,7 +166,7 @@ sub servroot {
 # keeps test files that run together (prove -j, two clones) apart: without
 # it one file's "nothing listens here" port could become another's backend.
 my $PORT_LOCKS = '/tmp/ngx_proxies-test-ports';
-my %reserved;
+my %reserved;       # port => its lock, open until this process exits
 
 sub port_range {
     my ($low) = split ' ',
@@ -213,7 +214,7 @@ sub reserve_port {
     my $fh;
     open($fh, '>>', $lock) || open($fh, '<', $lock) or return;
     chmod 0666, $lock;
-    flock($fh, 6) or return;        # LOCK_EX | LOCK_NB
+    flock($fh, LOCK_EX | LOCK_NB) or return;
 
     my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $p,
                                   Proto => 'tcp', Listen => 1,
