@@ -13,7 +13,6 @@
 #include "ngx_http_proxies_table.h"
 
 
-
 static ngx_int_t ngx_http_proxies_compile_proxy(ngx_http_proxies_cc_t *cc,
     ngx_http_proxies_table_t *table, ngx_http_proxies_model_t *m,
     ngx_http_proxies_proxy_t *p);
